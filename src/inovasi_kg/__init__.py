@@ -1,0 +1,26 @@
+"""inovasi-kg: a knowledge graph of Indonesian regional-government innovation.
+
+    >>> import inovasi_kg
+    >>> sorted(inovasi_kg.__all__)[:3]
+    ['BuildReport', 'ClassCount', 'InovasiKGError']
+"""
+
+from __future__ import annotations
+
+from .api import BuildReport, ClassCount, build, export, publish, stats, validate
+from .errors import InovasiKGError
+from .settings import Settings
+
+__all__ = [
+    "BuildReport",
+    "ClassCount",
+    "InovasiKGError",
+    "Settings",
+    "build",
+    "export",
+    "publish",
+    "stats",
+    "validate",
+]
+
+__version__ = "0.1.0"

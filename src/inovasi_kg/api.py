@@ -1,0 +1,179 @@
+"""The Python API: the CLI and the web app are thin clients of these functions.
+
+    >>> from inovasi_kg import Settings, build, stats
+    >>> settings = Settings.load(store="var/doc-store")
+    >>> report = build(settings)          # doctest: +SKIP
+    >>> stats(settings)[0]                # doctest: +SKIP
+    ClassCount(iri='...', label='...', count=...)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import resources
+from .build import iter_instance_triples
+from .catalog import DISTRIBUTIONS, catalog_triples, dataset_iri
+from .errors import ValidationFailed
+from .export import rdf_format, serialize_sorted, sorted_triples, write_atomic
+from .load import LoadedData, load_tables
+from .materialize import materialize
+from .namespaces import IDA, RDF, SCHEMA
+from .ontology import SHAPES_FILE, Ontology, load_ontology
+from .settings import Settings
+from .store import open_store, quads_in_default_graph, read_fingerprint, write_store
+from .validate import Finding, ValidationReport, quality_findings, shacl_findings
+
+__all__ = ["BuildReport", "ClassCount", "build", "export", "publish", "stats", "validate"]
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    store: Path
+    skipped: bool
+    rows: int = 0
+    triples: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """Instances of one class."""
+
+    iri: str
+    label: str
+    count: int
+
+
+def _inputs(settings: Settings) -> tuple[Path, Path]:
+    data = Path(settings.data_dir) if settings.data_dir else resources.data_dir()
+    onto = Path(settings.ontology_dir) if settings.ontology_dir else resources.ontology_dir()
+    return onto, data
+
+
+def _fingerprint(settings: Settings, ontology_dir: Path, data_dir: Path) -> str:
+    digest = hashlib.sha256(settings.base_iri.encode())
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    for path in [*sorted(ontology_dir.glob("*.ttl")), *sorted(data_dir.glob("*.csv")), *code]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load(settings: Settings) -> tuple[Ontology, LoadedData, Path]:
+    ontology_dir, data_dir = _inputs(settings)
+    ontology = load_ontology(ontology_dir)
+    data = load_tables(data_dir, ontology.concepts)
+    return ontology, data, ontology_dir / SHAPES_FILE
+
+
+def _fill(store: ox.Store, ontology: Ontology, data: LoadedData, base: str) -> int:
+    stream = materialize(itertools.chain(ontology.triples, iter_instance_triples(data, base)), ontology)
+    store.bulk_extend(quads_in_default_graph(stream))
+    return len(store)
+
+
+def _check(store: ox.Store, shapes: Path, base: str) -> ValidationReport:
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None,
+                                                                                            ox.DefaultGraph())]
+    conforms, findings = shacl_findings(triples, shapes)
+    findings += quality_findings(store, base)
+    conforms = conforms and not any(f.severity == "violation" for f in findings)
+    return ValidationReport(conforms, findings, len(triples))
+
+
+def _add_catalog(store: ox.Store, base: str) -> None:
+    n_data = len(store)
+    sources = sorted({q.object for q in store.quads_for_pattern(None, ox.NamedNode(str(SCHEMA.url)), None,
+                                                                ox.DefaultGraph())}, key=str)
+    regions = sorted({q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
+                                                                 ox.NamedNode(str(IDA.Kota)), ox.DefaultGraph())},
+                     key=str)
+    store.extend(quads_in_default_graph(catalog_triples(base, n_data, sources, regions)))  # type: ignore[arg-type]
+
+
+def build(settings: Settings | None = None, *, force: bool = False) -> BuildReport:
+    """Load, build, materialize, validate and store the graph; skip when no input changed.
+
+    Raises DataError/OntologyError (bad input) or ValidationFailed; the old store is kept then.
+    """
+    settings = settings or Settings.load()
+    ontology_dir, data_dir = _inputs(settings)
+    ontology, data, shapes = _load(settings)
+    fingerprint = _fingerprint(settings, ontology_dir, data_dir)
+    if not force and read_fingerprint(settings.store_path) == fingerprint:
+        return BuildReport(settings.store_path, skipped=True, rows=data.count())
+    report = BuildReport(settings.store_path, skipped=False, rows=data.count())
+
+    def fill(store: ox.Store) -> None:
+        _fill(store, ontology, data, settings.base_iri)
+        check = _check(store, shapes, settings.base_iri)
+        if not check.conforms:
+            raise ValidationFailed("the built graph does not conform:\n" + check.text())
+        _add_catalog(store, settings.base_iri)
+        report.triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        report.findings = check.findings
+
+    write_store(settings.store_path, fill, fingerprint)
+    return report
+
+
+def validate(settings: Settings | None = None) -> ValidationReport:
+    """Build the data in memory and report SHACL results and quality findings (no store is written)."""
+    settings = settings or Settings.load()
+    ontology, data, shapes = _load(settings)
+    store = ox.Store()
+    _fill(store, ontology, data, settings.base_iri)
+    return _check(store, shapes, settings.base_iri)
+
+
+def export(settings: Settings | None = None, fmt: str = "turtle", *, catalog_only: bool = False) -> bytes:
+    """The stored graph (or only its DCAT/VoID description) serialized in `fmt`."""
+    settings = settings or Settings.load()
+    rdf = rdf_format(fmt)
+    store = open_store(settings.store_path)
+    triples = sorted_triples(store)
+    if catalog_only:
+        ds = dataset_iri(settings.base_iri)
+        dist = f"{settings.base_iri}id/distribusi/"
+        triples = [t for t in triples if t.subject.value == ds or t.subject.value.startswith(dist)]
+    return serialize_sorted(triples, rdf)
+
+
+def publish(settings: Settings | None = None) -> list[Path]:
+    """Write every distribution and the catalog into the build folder; returns the files written."""
+    settings = settings or Settings.load()
+    out = settings.build_path
+    written = []
+    for dist in DISTRIBUTIONS:
+        path = out / dist.file_name
+        write_atomic(path, export(settings, dist.key))
+        written.append(path)
+    catalog = out / "catalog.ttl"
+    write_atomic(catalog, export(settings, "turtle", catalog_only=True))
+    written.append(catalog)
+    return written
+
+
+_STATS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?l) AS ?label) ?lang WHERE {
+  ?s a ?class .
+  OPTIONAL { ?class skos:prefLabel ?l FILTER(LANG(?l) = ?lang) }
+} GROUP BY ?class ?lang ORDER BY DESC(?n) ?class
+"""
+
+
+def stats(settings: Settings | None = None) -> list[ClassCount]:
+    """Instance counts by class, largest first."""
+    settings = settings or Settings.load()
+    store = open_store(settings.store_path)
+    rows = store.query(_STATS, substitutions={ox.Variable("lang"): ox.Literal(settings.lang)})
+    return [ClassCount(r["class"].value, r["label"].value if r["label"] else "", int(r["n"].value))
+            for r in rows]  # type: ignore[union-attr]

@@ -1,0 +1,97 @@
+"""The DCAT 3 / VoID description of the dataset itself (one node, its distributions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .namespaces import DCAT, DCTERMS, IDA, PREFIXES, RDF, VOID, XSD
+
+__all__ = ["DISTRIBUTIONS", "Distribution", "LICENSE", "catalog_triples", "dataset_iri"]
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One published file of the dataset."""
+
+    key: str
+    format: ox.RdfFormat
+    title_id: str
+    title_en: str
+
+    @property
+    def file_name(self) -> str:
+        return f"inovasi-daerah.{self.format.file_extension}"
+
+
+DISTRIBUTIONS: tuple[Distribution, ...] = (
+    Distribution("turtle", ox.RdfFormat.TURTLE, "Graf lengkap dalam Turtle", "Full graph in Turtle"),
+    Distribution("ntriples", ox.RdfFormat.N_TRIPLES, "Graf lengkap dalam N-Triples", "Full graph in N-Triples"),
+    Distribution("jsonld", ox.RdfFormat.JSON_LD, "Graf lengkap dalam JSON-LD", "Full graph in JSON-LD"),
+    Distribution("rdfxml", ox.RdfFormat.RDF_XML, "Graf lengkap dalam RDF/XML", "Full graph in RDF/XML"),
+)
+
+_VOCABULARIES = ("org", "cv", "schema", "eli", "skos", "prov", "oa", "dqv", "qb", "dcat", "void", "dct", "time")
+
+
+def dataset_iri(base: str) -> str:
+    return f"{base}id/dataset/inovasi-daerah"
+
+
+def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
+                    spatial: list[ox.NamedNode]) -> list[ox.Triple]:
+    """The description; `void:triples` counts the whole export, this description included."""
+    n = ox.NamedNode
+    ds = n(dataset_iri(base))
+
+    def lit(text: str, lang: str) -> ox.Literal:
+        return ox.Literal(text, language=lang)
+
+    triples = [
+        ox.Triple(ds, n(str(RDF.type)), n(str(DCAT.Dataset))),
+        ox.Triple(ds, n(str(RDF.type)), n(str(VOID.Dataset))),
+        ox.Triple(ds, n(str(DCTERMS.title)), lit("Graf Pengetahuan Inovasi Daerah", "id")),
+        ox.Triple(ds, n(str(DCTERMS.title)), lit("Regional Innovation Knowledge Graph", "en")),
+        ox.Triple(ds, n(str(DCTERMS.description)), lit(
+            "Inovasi pemerintah daerah Indonesia: Kota Magelang pada Innovative Government Award 2017, Balitbang dan "
+            "perangkat daerahnya, inovasi dan kategorinya, produk hukum, peringkat sepuluh kota, serta indikator "
+            "ekonomi; setiap fakta merujuk ke kutipan sumbernya.", "id")),
+        ox.Triple(ds, n(str(DCTERMS.description)), lit(
+            "Indonesian regional-government innovation: Kota Magelang at the Innovative Government Award 2017, its "
+            "research agency and agencies, innovations and their categories, legal acts, the ranking of ten cities "
+            "and economic indicators; every fact points to the quote it comes from.", "en")),
+        ox.Triple(ds, n(str(DCTERMS.license)), n(LICENSE)),
+        ox.Triple(ds, n(str(DCTERMS.rights)), lit(
+            "Data kurasi berlisensi CC BY 4.0; kutipan tetap milik penerbit sumbernya.", "id")),
+        ox.Triple(ds, n(str(DCTERMS.rights)), lit(
+            "Curated data under CC BY 4.0; quotations remain their source publisher's.", "en")),
+        ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/id")),
+        ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/en")),
+        ox.Triple(ds, n(str(DCTERMS.conformsTo)), n(str(IDA._NS).rstrip("#"))),
+        ox.Triple(ds, n(str(VOID.uriSpace)), ox.Literal(f"{base}id/")),
+        ox.Triple(ds, n(str(DCAT.keyword)), lit("inovasi daerah", "id")),
+        ox.Triple(ds, n(str(DCAT.keyword)), lit("regional innovation", "en")),
+    ]
+    triples += [ox.Triple(ds, n(str(DCTERMS.source)), s) for s in sources]
+    triples += [ox.Triple(ds, n(str(DCTERMS.spatial)), s) for s in spatial]
+    triples += [ox.Triple(ds, n(str(VOID.vocabulary)), n(PREFIXES[p])) for p in _VOCABULARIES]
+    for dist in DISTRIBUTIONS:
+        d = n(f"{base}id/distribusi/{dist.key}")
+        triples += [
+            ox.Triple(ds, n(str(DCAT.distribution)), d),
+            ox.Triple(d, n(str(RDF.type)), n(str(DCAT.Distribution))),
+            ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_id, "id")),
+            ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_en, "en")),
+            ox.Triple(d, n(str(DCAT.mediaType)),
+                      n(f"https://www.iana.org/assignments/media-types/{dist.format.media_type}")),
+            ox.Triple(d, n(str(DCAT.downloadURL)), n(f"{base}dump/{dist.file_name}")),
+            ox.Triple(d, n(str(DCTERMS.license)), n(LICENSE)),
+        ]
+        if dist.key == "ntriples":
+            triples.append(ox.Triple(ds, n(str(VOID.dataDump)), n(f"{base}dump/{dist.file_name}")))
+    total = data_triples + len(triples) + 1
+    triples.append(ox.Triple(ds, n(str(VOID.triples)), ox.Literal(str(total), datatype=n(str(XSD.integer)))))
+    return triples

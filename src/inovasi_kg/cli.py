@@ -1,0 +1,147 @@
+"""The command line: translates options into API calls and errors into messages and exit codes.
+
+Exit codes: 0 ok, 1 validation failed / not conforming, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import api
+from .errors import InovasiKGError, ValidationFailed
+from .export import FORMATS
+from .settings import SETTINGS, Settings
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _help(name: str) -> str:
+    return next(s.help for s in SETTINGS if s.name == name)
+
+
+def _handle_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InovasiKGError as err:
+            click.echo(f"error: {err}", err=True)
+            for other in getattr(err, "others", []):
+                click.echo(f"error: {other}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_option(func: F) -> F:
+    return click.option("--store", type=click.Path(path_type=str), default=None, help=_help("store"))(func)
+
+
+def data_option(func: F) -> F:
+    return click.option("--data", "data_dir", type=click.Path(path_type=str), default=None, help=_help("data_dir"))(func)
+
+
+def ontology_option(func: F) -> F:
+    return click.option("--ontology", "ontology_dir", type=click.Path(path_type=str), default=None,
+                        help=_help("ontology_dir"))(func)
+
+
+def base_option(func: F) -> F:
+    return click.option("--base-iri", default=None, help=_help("base_iri"))(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="inovasi-kg")
+def cli() -> None:
+    """inovasi-kg: knowledge graph of Indonesian regional-government innovation (inovasi daerah)."""
+
+
+@cli.command()
+@data_option
+@ontology_option
+@store_option
+@base_option
+@click.option("--force", is_flag=True, help="Rebuild even when no input changed.")
+@_handle_errors
+def build(data_dir: str | None, ontology_dir: str | None, store: str | None, base_iri: str | None,
+          force: bool) -> None:
+    """Load and check the tables, build, validate and store the graph."""
+    settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, store=store, base_iri=base_iri)
+    report = api.build(settings, force=force)
+    if report.skipped:
+        click.echo(f"store {report.store} is up to date ({report.rows} rows); nothing to do (use --force to rebuild)")
+        return
+    warnings = sum(1 for f in report.findings if f.severity != "info")
+    click.echo(f"built {report.triples} triples from {report.rows} rows into {report.store} "
+               f"({warnings} finding(s); see `inovasi-kg validate`)")
+
+
+@cli.command()
+@data_option
+@ontology_option
+@base_option
+@_handle_errors
+def validate(data_dir: str | None, ontology_dir: str | None, base_iri: str | None) -> None:
+    """SHACL report plus data-quality findings; exit 0 when it conforms, 1 when not."""
+    settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, base_iri=base_iri)
+    report = api.validate(settings)
+    click.echo(report.text(), nl=False)
+    if not report.conforms:
+        raise ValidationFailed("the graph does not conform")
+
+
+@cli.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True,
+              help="Serialization format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("--catalog", is_flag=True, help="Only the DCAT/VoID description of the dataset.")
+@_handle_errors
+def export(store: str | None, fmt: str, output: Path | None, catalog: bool) -> None:
+    """Export the full graph (data, ontology, code lists, DCAT/VoID description)."""
+    from .export import write_atomic
+
+    data = api.export(Settings.load(store=store), fmt, catalog_only=catalog)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+@cli.command()
+@store_option
+@click.option("--build-dir", default=None, help=_help("build_dir"))
+@_handle_errors
+def publish(store: str | None, build_dir: str | None) -> None:
+    """Write every export and the catalog into the build folder."""
+    for path in api.publish(Settings.load(store=store, build_dir=build_dir)):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@store_option
+@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@_handle_errors
+def stats(store: str | None, lang: str | None) -> None:
+    """Count instances by class."""
+    rows = api.stats(Settings.load(store=store, lang=lang))
+    from .namespaces import curie
+
+    width = max((len(curie(r.iri)) for r in rows), default=5)
+    for r in rows:
+        click.echo(f"{r.count:>6}  {curie(r.iri):<{width}}  {r.label}")
+    click.echo(f"{len(rows)} classes")
+
+
+def main() -> None:
+    cli(prog_name="inovasi-kg")

@@ -1,0 +1,297 @@
+"""Load stage: read the CSV tables of a data folder and check every cell.
+
+Every problem is reported as `file:row:column: what was expected`; all problems of a folder are
+collected and the first is raised with the rest attached (`DataError.others`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import DataError
+from .namespaces import IDA
+from .tables import TABLES, Column, Table
+
+__all__ = ["LoadedData", "Row", "load_tables"]
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_INT = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass
+class Row:
+    """One checked row: its table, physical line, id and parsed cells (lists of values)."""
+
+    table: Table
+    line: int
+    id: str
+    cells: dict[str, list[Any]]
+
+    def first(self, column: str) -> Any:
+        values = self.cells.get(column) or []
+        return values[0] if values else None
+
+
+@dataclass
+class LoadedData:
+    """All rows of a data folder, by table and by id."""
+
+    folder: Path
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    by_id: dict[str, Row] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterable[Row]:  # type: ignore[override]
+        for table in TABLES:
+            yield from self.rows.get(table.name, [])
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[DataError] = []
+
+    def add(self, file: str, row: int | None, column: int | None, message: str) -> None:
+        self.errors.append(DataError(file, row, column, message))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            first = self.errors[0]
+            first.others = self.errors[1:]  # type: ignore[attr-defined]
+            raise first
+
+
+def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
+    """Read and check every table of `folder`; `concepts` maps a code-list scheme to its notations.
+
+    Raises DataError (file:row:column) for the first problem, with all others attached.
+    """
+    out = _Collector()
+    if not folder.is_dir():
+        raise DataError(str(folder), None, None, "data folder not found")
+    known = {t.file for t in TABLES}
+    for path in sorted(folder.glob("*.csv")):
+        if path.name not in known:
+            out.add(_display(path), None, None,
+                    f"unknown table {path.name!r}; expected one of: {', '.join(sorted(known))}")
+    data = LoadedData(folder)
+    for table in TABLES:
+        path = folder / table.file
+        data.rows[table.name] = _read_table(path, table, concepts, out, data.headers) if path.exists() else []
+    if not data.rows.get("kutipan") and not out.errors:
+        out.add(_display(folder / "kutipan.csv"), None, None, "missing: every fact needs a quote, and there is no quote table")
+    first_seen: dict[str, Row] = {}
+    for row in data:  # type: ignore[attr-defined]
+        if row.id in first_seen:
+            prev = first_seen[row.id]
+            out.add(_display(folder / row.table.file), row.line, 1,
+                    f"duplicate id {row.id!r}; first defined at {prev.table.file}:{prev.line}")
+        else:
+            first_seen[row.id] = row
+    data.by_id = first_seen
+    for row in data:  # type: ignore[attr-defined]
+        _check_refs(row, data, out)
+    out.raise_if_any()
+    return data
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_table(
+    path: Path, table: Table, concepts: dict[str, set[str]], out: _Collector, headers: dict[str, list[str]]
+) -> list[Row]:
+    name = _display(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        out.add(name, line, None, f"not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start}); save the file as UTF-8")
+        return []
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        out.add(name, 1, None, "empty file; expected a header row")
+        return []
+    except csv.Error as err:
+        out.add(name, 1, None, f"malformed CSV header: {err}")
+        return []
+    headers[table.name] = header
+    columns = {c.name: c for c in table.columns}
+    for index, col_name in enumerate(header, start=1):
+        if col_name not in columns:
+            out.add(name, 1, index, f"unknown column {col_name!r}; expected one of: {', '.join(columns)}")
+    if len(set(header)) != len(header):
+        out.add(name, 1, None, "a column name appears twice in the header")
+    for col in table.columns:
+        if col.required and col.name not in header:
+            out.add(name, 1, None, f"missing required column {col.name!r}")
+    if "id" not in header:
+        return []
+    rows: list[Row] = []
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            out.add(name, reader.line_num, None, f"malformed CSV row: {err}")
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            out.add(name, line, None, f"expected {len(header)} fields as in the header, got {len(record)}")
+            continue
+        cells: dict[str, list[Any]] = {}
+        for index, (col_name, cell) in enumerate(zip(header, record, strict=True), start=1):
+            col = columns.get(col_name)
+            if col is None:
+                continue
+            values = _parse_cell(cell, col, concepts, lambda msg, i=index: out.add(name, line, i, msg))
+            if values is not None:
+                cells[col_name] = values
+        missing = [c.name for c in table.columns if c.required and not cells.get(c.name) and c.name in header]
+        for col_name in missing:
+            if not any(e.file == name and e.row == line for e in out.errors):
+                out.add(name, line, header.index(col_name) + 1, _missing_message(table, col_name))
+        row_id = (cells.get("id") or [None])[0]
+        if row_id is not None:
+            rows.append(Row(table, line, row_id, cells))
+    return rows
+
+
+def _missing_message(table: Table, col_name: str) -> str:
+    if col_name == "sumber":
+        return "missing quote: column 'sumber' must name at least one quote (kutipan) or source (sumber) id"
+    return f"missing value in required column {col_name!r}"
+
+
+def _parse_cell(cell: str, col: Column, concepts: dict[str, set[str]], error: Any) -> list[Any] | None:
+    cell = cell.strip()
+    if not cell:
+        return None
+    parts = [p.strip() for p in cell.split(";")] if col.many else [cell]
+    values: list[Any] = []
+    for part in parts:
+        if not part:
+            error(f"empty value in list {cell!r}")
+            return None
+        value = _parse_value(part, col, concepts, error)
+        if value is None:
+            return None
+        values.append(value)
+    return values
+
+
+def _parse_value(text: str, col: Column, concepts: dict[str, set[str]], error: Any) -> Any:
+    kind = col.kind
+    if _CONTROL.search(text):
+        error(f"control character in {text!r}")
+        return None
+    if kind in ("id", "ref"):
+        if not _ID.fullmatch(text):
+            bad = sorted({ch for ch in text if not re.fullmatch(r"[A-Za-z0-9._-]", ch)})
+            error(f"invalid IRI character(s) {''.join(bad)!r} in id {text!r}; ids use letters, digits, '.', '_' and '-'")
+            return None
+        return text
+    if kind in ("text", "alt", "str"):
+        return text
+    if kind == "int":
+        if not _INT.fullmatch(text):
+            error(f"expected an integer, got {text!r}")
+            return None
+        return int(text)
+    if kind == "decimal":
+        if not _DECIMAL.fullmatch(text):
+            hint = " (use '.' as the decimal separator)" if "," in text else ""
+            error(f"expected a decimal number, got {text!r}{hint}")
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern already excludes this
+            error(f"expected a decimal number, got {text!r}")
+            return None
+    if kind == "date":
+        try:
+            if not _DATE.fullmatch(text):
+                raise ValueError
+            return date.fromisoformat(text)
+        except ValueError:
+            error(f"expected a date as YYYY-MM-DD, got {text!r}")
+            return None
+    if kind == "year":
+        if not _YEAR.fullmatch(text):
+            error(f"expected a year as YYYY, got {text!r}")
+            return None
+        return text
+    if kind == "iri":
+        try:
+            if not text.startswith(("http://", "https://")):
+                raise ValueError("not http(s)")
+            ox.NamedNode(text)
+        except ValueError:
+            error(f"expected an http(s) IRI, got {text!r}")
+            return None
+        return text
+    if kind == "concept":
+        scheme = col.target[0]
+        known = concepts.get(scheme, set())
+        if text not in known:
+            error(f"unknown {scheme} code {text!r}; expected one of: {', '.join(sorted(known))}")
+            return None
+        return text
+    if kind == "class":
+        if text not in col.choices:
+            error(f"unknown kelas {text!r}; expected one of: {', '.join(col.choices)}")
+            return None
+        return text
+    if kind == "property":
+        try:
+            return getattr(IDA, text)
+        except AttributeError:
+            error(f"unknown ontology property {text!r} (a local name of the ida: namespace)")
+            return None
+    raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover
+
+
+def _check_refs(row: Row, data: LoadedData, out: _Collector) -> None:
+    file = _display(data.folder / row.table.file)
+    header = data.headers.get(row.table.name, [])
+    for col in row.table.columns:
+        if col.kind != "ref":
+            continue
+        for value in row.cells.get(col.name, []):
+            target = data.by_id.get(value)
+            column = header.index(col.name) + 1 if col.name in header else None
+            if target is None:
+                where = "any table" if col.target == ("*",) else ", ".join(f"{t}.csv" for t in col.target)
+                out.add(file, row.line, column, f"unknown reference {value!r} in column {col.name!r}; no such id in {where}")
+            elif col.target != ("*",) and target.table.name not in col.target:
+                out.add(file, row.line, column,
+                        f"reference {value!r} in column {col.name!r} points to {target.table.file}; expected a row of "
+                        + ", ".join(f"{t}.csv" for t in col.target))
+

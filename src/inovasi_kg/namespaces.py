@@ -1,0 +1,191 @@
+"""The vocabulary as code: the project ontology (`IDA`), code lists and the standard namespaces.
+
+A misspelt ontology term raises (`IDA.Foo` -> AttributeError), and prefixes are bound here only.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, VOID, XSD, DefinedNamespace
+from rdflib.term import URIRef
+
+__all__ = [
+    "CV", "DCAT", "DCTERMS", "DQV", "ELI", "IDA", "KODE", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QB", "RDF",
+    "RDFS", "SCHEMA", "SDMX_ATTRIBUTE", "SDMX_DIMENSION", "SDMX_MEASURE", "SKOS", "TIME", "VOID", "XSD",
+    "bind_prefixes", "concept_iri", "curie",
+]
+
+ONTOLOGY_IRI = "https://w3id.org/inovasi-daerah/ontology"
+KODE = Namespace("https://w3id.org/inovasi-daerah/kode/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+CV = Namespace("http://data.europa.eu/m8g/")
+SCHEMA = Namespace("https://schema.org/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+
+
+class IDA(DefinedNamespace):
+    """Terms of ontology/inovasi-daerah.ttl (a test keeps this list equal to the file)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # classes
+    Daerah: URIRef
+    Provinsi: URIRef
+    Kota: URIRef
+    PemerintahDaerah: URIRef
+    PerangkatDaerah: URIRef
+    InstansiPusat: URIRef
+    UnitKerja: URIRef
+    Jabatan: URIRef
+    PerubahanKelembagaan: URIRef
+    InovasiDaerah: URIRef
+    AjangInovasi: URIRef
+    ProdukInovasi: URIRef
+    KegiatanInovasi: URIRef
+    Visi: URIRef
+    ProdukHukum: URIRef
+    RancanganProdukHukum: URIRef
+    Penghargaan: URIRef
+    EdisiPenghargaan: URIRef
+    AcaraPenyerahan: URIRef
+    Peringkat: URIRef
+    ObservasiIndikator: URIRef
+    Periode: URIRef
+    ArtikelSumber: URIRef
+    Kutipan: URIRef
+    AnotasiMutu: URIRef
+    # object properties
+    bagianDari: URIRef
+    wilayah: URIRef
+    indukOrganisasi: URIRef
+    jenisPerangkatDaerah: URIRef
+    unitDari: URIRef
+    jabatanDi: URIRef
+    organisasiAsal: URIRef
+    organisasiHasil: URIRef
+    bentukInovasi: URIRef
+    pengelola: URIRef
+    penyelenggara: URIRef
+    ajang: URIRef
+    diinisiasiMelalui: URIRef
+    inisiator: URIRef
+    pendamping: URIRef
+    menghasilkan: URIRef
+    diprakarsaiOleh: URIRef
+    sejalanDengan: URIRef
+    visi: URIRef
+    pemilikKomitmen: URIRef
+    periode: URIRef
+    jenisProdukHukum: URIRef
+    ditetapkanOleh: URIRef
+    disusunOleh: URIRef
+    berdasarkan: URIRef
+    tentang: URIRef
+    pemberi: URIRef
+    penghargaan: URIRef
+    peserta: URIRef
+    edisi: URIRef
+    penerima: URIRef
+    kategoriPenghargaan: URIRef
+    ditetapkanDengan: URIRef
+    menerimaPenghargaan: URIRef
+    dihadiriOleh: URIRef
+    diterimaOlehJabatan: URIRef
+    didampingiOlehJabatan: URIRef
+    atasNama: URIRef
+    indikator: URIRef
+    daerahAcuan: URIRef
+    periodeAcuan: URIRef
+    satuan: URIRef
+    statistikAgregasi: URIRef
+    sumberDokumen: URIRef
+    kutipanSumber: URIRef
+    kutipanBertentangan: URIRef
+    sasaranAnotasi: URIRef
+    propertiTerdampak: URIRef
+    penerbit: URIRef
+    # datatype properties
+    kodeWilayah: URIRef
+    tanggalBerdiri: URIRef
+    tahunBerdiri: URIRef
+    tanggalPerubahan: URIRef
+    peran: URIRef
+    keterangan: URIRef
+    tahunMulai: URIRef
+    tahunPenyusunan: URIRef
+    jumlahKarya: URIRef
+    jumlahHinggaTahun: URIRef
+    nomorPeringkat: URIRef
+    skor: URIRef
+    tahun: URIRef
+    nomor: URIRef
+    judul: URIRef
+    nilai: URIRef
+    tahunAwal: URIRef
+    tahunAkhir: URIRef
+    nilaiDisimpan: URIRef
+    nilaiBertentangan: URIRef
+    # data structure of indicator observations
+    dsdIndikator: URIRef
+    komponenDaerah: URIRef
+    komponenPeriode: URIRef
+    komponenIndikator: URIRef
+    komponenNilai: URIRef
+    komponenSatuan: URIRef
+    komponenAgregasi: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "ida": str(IDA._NS),
+    "kode": str(KODE),
+    **{scheme: f"{KODE}{scheme}/" for scheme in (
+        "bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan",
+        "inisiator", "indikator", "satuan", "agregasi")},
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "org": str(ORG),
+    "cv": str(CV),
+    "schema": str(SCHEMA),
+    "eli": str(ELI),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "dqv": str(DQV),
+    "qb": str(QB),
+    "sdmx-measure": str(SDMX_MEASURE),
+    "sdmx-dimension": str(SDMX_DIMENSION),
+    "sdmx-attribute": str(SDMX_ATTRIBUTE),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "time": str(TIME),
+}
+
+
+def concept_iri(scheme: str, notation: str) -> str:
+    """IRI of a code-list concept: `concept_iri("bentuk-inovasi", "pelayanan-publik")`."""
+    return f"{KODE}{scheme}/{notation}"
+
+
+def curie(iri: str) -> str:
+    """Shorten an IRI with the project's prefixes: `curie(str(SKOS.prefLabel)) == "skos:prefLabel"`."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns) and len(iri) > len(ns)), key=len, default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the project's prefixes (and only them) on an rdflib graph."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph

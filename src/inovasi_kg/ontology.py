@@ -1,0 +1,85 @@
+"""The ontology folder: parse it strictly and derive what the other stages need from it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import OntologyError
+from .namespaces import RDFS, SKOS
+
+__all__ = ["SHAPES_FILE", "Ontology", "load_ontology", "parse_turtle"]
+
+SHAPES_FILE = "shapes.ttl"
+_SUBCLASS, _SUBPROP = str(RDFS.subClassOf), str(RDFS.subPropertyOf)
+_IN_SCHEME, _NOTATION = str(SKOS.inScheme), str(SKOS.notation)
+
+
+@dataclass
+class Ontology:
+    """Ontology and code-list triples, with the closures the build uses."""
+
+    triples: list[ox.Triple]
+    files: list[Path]
+    concepts: dict[str, set[str]] = field(default_factory=dict)
+    superclasses: dict[str, frozenset[str]] = field(default_factory=dict)
+    superproperties: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def parse_turtle(path: Path) -> list[ox.Triple]:
+    """Parse one Turtle file strictly; OntologyError (file:line) if it is broken."""
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as err:
+        message = str(err.msg if hasattr(err, "msg") else err)
+        raise OntologyError(str(path), err.lineno, f"broken Turtle: {message}") from None
+    except OSError as err:
+        raise OntologyError(str(path), None, f"cannot read: {err.strerror}") from None
+
+
+def load_ontology(folder: Path) -> Ontology:
+    """Read every `*.ttl` of `folder` except the SHACL shapes."""
+    files = sorted(p for p in folder.glob("*.ttl") if p.name != SHAPES_FILE)
+    if not files:
+        raise OntologyError(str(folder), None, "no ontology Turtle files found")
+    triples: list[ox.Triple] = []
+    for path in files:
+        triples.extend(parse_turtle(path))
+    onto = Ontology(triples, files)
+    direct_classes: dict[str, set[str]] = defaultdict(set)
+    direct_props: dict[str, set[str]] = defaultdict(set)
+    schemes: dict[str, str] = {}
+    notations: dict[str, str] = {}
+    for t in triples:
+        p = t.predicate.value
+        if p == _SUBCLASS and isinstance(t.object, ox.NamedNode):
+            direct_classes[t.subject.value].add(t.object.value)
+        elif p == _SUBPROP and isinstance(t.object, ox.NamedNode):
+            direct_props[t.subject.value].add(t.object.value)
+        elif p == _IN_SCHEME:
+            schemes[t.subject.value] = t.object.value
+        elif p == _NOTATION:
+            notations[t.subject.value] = t.object.value
+    onto.superclasses = _closure(direct_classes)
+    onto.superproperties = _closure(direct_props)
+    for concept, scheme in schemes.items():
+        if concept in notations:
+            onto.concepts.setdefault(scheme.rstrip("/").rsplit("/", 1)[-1], set()).add(notations[concept])
+    return onto
+
+
+def _closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    result: dict[str, frozenset[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        stack = list(direct[start])
+        while stack:
+            node = stack.pop()
+            if node not in seen and node != start:
+                seen.add(node)
+                stack.extend(direct.get(node, ()))
+        result[start] = frozenset(seen)
+    return result

@@ -1,0 +1,119 @@
+"""One settings table: every setting with its default and help; the CLI and the server read it.
+
+Values come, in order of precedence, from explicit arguments, `INOVASI_KG_<NAME>` environment
+variables, then the defaults below. Paths are relative to the current working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+__all__ = ["SETTINGS", "Setting", "Settings"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", "https://w3id.org/inovasi-daerah/", "Base IRI of minted instance IRIs ({base}id/{type}/{key})."),
+    Setting("data_dir", None, "Folder of authoring CSV tables; default: the data shipped with the package."),
+    Setting("ontology_dir", None, "Folder of the ontology Turtle files and shapes.ttl; default: the shipped ontology."),
+    Setting("store", "var/store", "Path of the embedded Oxigraph store on disk."),
+    Setting("build_dir", "build", "Folder where `make run`/`inovasi-kg publish` writes exports and the graph page."),
+    Setting("lang", "id", "Preferred label language: id (Indonesian) or en (English)."),
+    Setting("query_timeout", 30.0, "Seconds an ad-hoc query may run before it is stopped."),
+    Setting("max_rows", 10000, "Most result rows a query returns; more are cut and flagged as truncated."),
+    Setting("allow_service", False, "Allow SPARQL SERVICE (federated) calls to remote endpoints."),
+)
+
+
+def _coerce(setting: Setting, raw: str) -> Any:
+    default = setting.default
+    try:
+        if isinstance(default, bool):
+            if raw.lower() in ("1", "true", "yes", "ya", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "tidak", "off", ""):
+                return False
+            raise ValueError(raw)
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError:
+        raise UsageError(f"setting {setting.name}: cannot read {raw!r} as {type(default).__name__}") from None
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build one with `Settings.load(**overrides)`.
+
+    >>> Settings.load(lang="en").lang
+    'en'
+    """
+
+    base_iri: str = SETTINGS[0].default
+    data_dir: str | None = None
+    ontology_dir: str | None = None
+    store: str = "var/store"
+    build_dir: str = "build"
+    lang: str = "id"
+    query_timeout: float = 30.0
+    max_rows: int = 10000
+    allow_service: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def load(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then INOVASI_KG_* environment variables, then non-None overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = env.get("INOVASI_KG_" + setting.name.upper())
+            if raw is not None:
+                values[setting.name] = _coerce(setting, raw)
+        unknown = set(overrides) - {s.name for s in SETTINGS}
+        if unknown:
+            raise UsageError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = replace(cls(), **values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise UsageError for a value that cannot work."""
+        if not (self.base_iri.startswith(("http://", "https://")) and self.base_iri.endswith(("/", "#"))):
+            raise UsageError(f"base_iri must be an http(s) IRI ending in / or #, got {self.base_iri!r}")
+        if self.lang not in ("id", "en"):
+            raise UsageError(f"lang must be 'id' or 'en', got {self.lang!r}")
+        if self.query_timeout <= 0:
+            raise UsageError("query_timeout must be positive")
+        if self.max_rows <= 0:
+            raise UsageError("max_rows must be positive")
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store)
+
+    @property
+    def build_path(self) -> Path:
+        return Path(self.build_dir)
+
+
+def _names() -> set[str]:
+    return {f.name for f in fields(Settings)} - {"extra"}
+
+
+assert _names() == {s.name for s in SETTINGS}, "Settings and SETTINGS disagree"

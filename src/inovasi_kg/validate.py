@@ -1,0 +1,126 @@
+"""Validate stage: SHACL shapes (pyshacl) plus data-quality findings, in readable form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import curie as _curie
+from .ontology import parse_turtle
+
+__all__ = ["Finding", "ValidationReport", "quality_findings", "shacl_findings"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or remark: `severity` is violation, warning or info."""
+
+    severity: str
+    kind: str
+    focus: str
+    message: str
+    details: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        lines = [f"[{self.severity}] {self.kind}: {self.focus}", f"    {self.message}"]
+        lines += [f"    {d}" for d in self.details]
+        return "\n".join(lines)
+
+
+@dataclass
+class ValidationReport:
+    """SHACL conformance and every finding."""
+
+    conforms: bool
+    findings: list[Finding] = field(default_factory=list)
+    triples: int = 0
+
+    def text(self) -> str:
+        head = "conforms: yes" if self.conforms else "conforms: NO"
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no findings"
+        body = "\n".join(f.text() for f in self.findings)
+        return f"{head} ({self.triples} triples; {summary})\n{body}".rstrip() + "\n"
+
+
+def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, list[Finding]]:
+    """Run the SHACL shapes over `triples`; OntologyError if the shapes file is broken."""
+    import pyshacl
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SH
+
+    parse_turtle(shapes)  # strict parse first: a broken file gets file:line
+    shapes_graph = Graph().parse(str(shapes), format="turtle")
+    data = Graph().parse(data=ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=True)
+    findings = []
+    for result in report.subjects(SH.resultSeverity, None):
+        focus = report.value(result, SH.focusNode)
+        message = report.value(result, SH.resultMessage)
+        value = report.value(result, SH.value)
+        path = report.value(result, SH.resultPath)
+        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1].lower()
+        details = []
+        if isinstance(path, URIRef):
+            details.append(f"path: {_curie(str(path))}")
+        if value is not None:
+            details.append(f"value: {value}")
+        findings.append(Finding(severity, "shacl", _curie(str(focus)), str(message), tuple(details)))
+    findings.sort(key=lambda f: (f.focus, f.message))
+    return bool(conforms), findings
+
+
+_CONTRADICTIONS = """
+PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?ann ?target ?prop ?kept ?other ?keptQuote ?otherQuote ?note WHERE {
+  ?ann a ida:AnotasiMutu ; oa:hasTarget ?target ; ida:propertiTerdampak ?prop ;
+       ida:nilaiDisimpan ?kept ; ida:nilaiBertentangan ?other .
+  OPTIONAL { ?ann ida:kutipanSumber/oa:hasSelector/oa:exact ?keptQuote }
+  OPTIONAL { ?ann ida:kutipanBertentangan/oa:hasSelector/oa:exact ?otherQuote }
+  OPTIONAL { ?ann ida:keterangan ?note FILTER(LANG(?note) = "en") }
+} ORDER BY ?ann
+"""
+
+_MISSING_EN = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#>
+SELECT ?s ?label WHERE {
+  ?s skos:prefLabel ?label FILTER(LANG(?label) = "id")
+  FILTER NOT EXISTS { ?s skos:prefLabel ?en FILTER(LANG(?en) = "en") }
+  FILTER NOT EXISTS { ?s a ida:Kutipan }
+} ORDER BY ?s
+"""
+
+_DANGLING = """
+SELECT DISTINCT ?s ?p ?o ?base WHERE {
+  ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?base))
+  FILTER NOT EXISTS { ?o ?p2 ?o2 }
+} ORDER BY ?o ?s
+"""
+
+
+def quality_findings(store: ox.Store, base: str) -> list[Finding]:
+    """Contradictions recorded in the data, missing English labels and dangling references."""
+    findings: list[Finding] = []
+    for row in store.query(_CONTRADICTIONS):  # type: ignore[union-attr]
+        details = (
+            f"kept value: {row['kept'].value}  quote: \"{row['keptQuote'].value if row['keptQuote'] else '-'}\"",
+            f"conflicting value: {row['other'].value}  quote: \"{row['otherQuote'].value if row['otherQuote'] else '-'}\"",
+        )
+        message = row["note"].value if row["note"] else "conflicting values in the source"
+        findings.append(Finding("warning", "contradiction", _curie(row["target"].value),
+                                f"{_curie(row['prop'].value)}: {message}", details))
+    for row in store.query(_MISSING_EN):  # type: ignore[union-attr]
+        findings.append(Finding("info", "missing-english-label", _curie(row["s"].value),
+                                f"no @en skos:prefLabel (has \"{row['label'].value}\"@id)"))
+    for row in store.query(_DANGLING, substitutions={ox.Variable("base"): ox.Literal(base)}):  # type: ignore[union-attr]
+        findings.append(Finding("violation", "dangling-reference", _curie(row["o"].value),
+                                f"referenced by {_curie(row['s'].value)} {_curie(row['p'].value)} but never described"))
+    return findings
