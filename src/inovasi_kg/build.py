@@ -52,8 +52,9 @@ def _literal(value: Any, col: Column) -> ox.Literal:
 
 
 def _decimal_lexical(value: Decimal) -> str:
-    text = format(value, "f")
-    return text if "." in text else text + ".0"
+    # XSD 1.1 canonical form, as Oxigraph stores it: "6" not "6.0", "0.4" not ".4".
+    text = format(value.normalize(), "f")
+    return text
 
 
 def iter_instance_triples(data: LoadedData, base: str) -> Iterator[ox.Triple]:
@@ -107,6 +108,9 @@ def _extra_triples(row: Row, subject: ox.NamedNode, iris: dict[str, ox.NamedNode
         yield ox.Triple(selector, _TYPE, _N(str(OA.TextQuoteSelector)))
         yield ox.Triple(selector, _N(str(OA.exact)), ox.Literal(text))
         yield ox.Triple(subject, _N(str(SKOS.prefLabel)), ox.Literal(text, language="id"))
+    elif name == "wilayah":
+        # The id of a region row is its Kemendagri region code.
+        yield ox.Triple(subject, _N(str(IDA.kodeWilayah)), ox.Literal(row.id))
     elif name == "peringkat":
         # Shortcut like Wikidata's truthy wdt:P166: recipient -> award edition.
         yield ox.Triple(iris[row.first("penerima")], _N(str(IDA.menerimaPenghargaan)), iris[row.first("edisi")])

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .namespaces import DCAT, DCTERMS, IDA, PREFIXES, RDF, VOID, XSD
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "LICENSE", "catalog_triples", "dataset_iri"]
+__all__ = ["DISTRIBUTIONS", "LICENSE", "Distribution", "catalog_triples", "dataset_iri"]
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 

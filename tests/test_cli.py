@@ -1,0 +1,72 @@
+"""The CLI and the public API surface."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import inovasi_kg
+from inovasi_kg import Settings
+from inovasi_kg.cli import cli
+from inovasi_kg.settings import SETTINGS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_public_api_is_explicit() -> None:
+    assert sorted(inovasi_kg.__all__) == ["BuildReport", "ClassCount", "InovasiKGError", "Settings", "build",
+                                          "export", "publish", "stats", "validate"]
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"`{s.name}`" not in readme or not s.help]
+    assert missing == []
+
+
+def test_validate_conforms_and_lists_the_contradiction() -> None:
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("conforms: yes (")
+    assert "[warning] contradiction: <https://w3id.org/inovasi-daerah/id/peringkat/iga-2017.kota.5>" in result.output
+    assert 'kept value: 2478  quote: "Kota Magelang peringkat 5 skor 2478"' in result.output
+    assert ('conflicting value: 2548  quote: "berhasil menempati urutan kelima dari 10 (sepuluh) pemenang '
+            'dengan skor sebanyak 2548"') in result.output
+
+
+def test_validate_exits_1_when_not_conforming(data_copy: Path) -> None:
+    path = data_copy / "peringkat.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2478,", ",-2478,"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--data", str(data_copy)])
+    assert result.exit_code == 1
+    assert result.output.startswith("conforms: NO")
+    assert "Ranked result: exactly one score, a non-negative decimal" in result.output
+
+
+def test_build_then_skip_then_stats(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    first = CliRunner().invoke(cli, ["build", "--store", store])
+    assert first.exit_code == 0, first.output
+    assert re.fullmatch(r"built \d+ triples from 112 rows into .*store \(1 finding\(s\); see `inovasi-kg validate`\)\n",
+                        first.output)
+    second = CliRunner().invoke(cli, ["build", "--store", store])
+    assert "is up to date (112 rows); nothing to do" in second.output
+    stats = CliRunner().invoke(cli, ["stats", "--store", store])
+    assert stats.exit_code == 0
+    lines = {line.split()[1]: int(line.split()[0]) for line in stats.output.splitlines()[:-1]}
+    assert lines["ida:Peringkat"] == 10
+    assert lines["ida:InovasiDaerah"] == 8
+    assert lines["ida:PerangkatDaerah"] == 6
+    assert lines["org:Organization"] == 19
+
+
+def test_export_to_file_and_bad_base_iri(tmp_path: Path, settings: Settings) -> None:
+    out = tmp_path / "x.ttl"
+    result = CliRunner().invoke(cli, ["export", "--store", settings.store, "-o", str(out)])
+    assert result.exit_code == 0
+    assert out.read_bytes().startswith(b"@prefix ")
+    bad = CliRunner().invoke(cli, ["build", "--store", str(tmp_path / "s"), "--base-iri", "ftp://x"])
+    assert bad.exit_code == 2
+    assert "base_iri must be an http(s) IRI ending in / or #" in bad.stderr
