@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from .api import BuildReport, ClassCount, build, export, publish, stats, validate
 from .errors import InovasiKGError
+from .kg import KnowledgeGraph, open_graph
+from .sparql import QueryResult
 from .settings import Settings
 
 __all__ = [
     "BuildReport",
     "ClassCount",
     "InovasiKGError",
+    "KnowledgeGraph",
+    "QueryResult",
     "Settings",
     "build",
     "export",
+    "open_graph",
     "publish",
     "stats",
     "validate",

@@ -143,5 +143,84 @@ def stats(store: str | None, lang: str | None) -> None:
     click.echo(f"{len(rows)} classes")
 
 
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries with titles and parameters.")
+@click.option("--file", "file_", type=click.Path(path_type=Path), default=None, help="Run an ad-hoc query from a file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
+              default="table", show_default=True, help="Output format (W3C results formats for SELECT/ASK).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@click.option("--timeout", type=float, default=None, help=_help("query_timeout"))
+@click.option("--max-rows", type=int, default=None, help=_help("max_rows"))
+@click.option("--allow-service", is_flag=True, default=None, help=_help("allow_service"))
+@store_option
+@_handle_errors
+def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | None, fmt: str, lang: str | None,
+          timeout: float | None, max_rows: int | None, allow_service: bool | None, store: str | None) -> None:
+    """Run a named query (NAME), an ad-hoc one (--file Q.rq, or - for stdin), or list them (--list)."""
+    from .errors import QueryError, UsageError
+    from .kg import open_graph
+    from .queries import describe_parameters, load_queries
+    from .resources import queries_dir
+
+    settings = Settings.load(store=store, lang=lang, query_timeout=timeout, max_rows=max_rows,
+                             allow_service=allow_service)
+    if list_:
+        for q in load_queries(queries_dir()).values():
+            click.echo(f"{q.name}\n    {q.title_id} / {q.title_en}\n    {q.description}\n"
+                       f"    parameters: {describe_parameters(q)}")
+        return
+    given: dict[str, str] = {}
+    for item in params:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        given[key] = value
+    kg = open_graph(settings)
+    hidden: set[str] = set()
+    if file_ is not None or name == "-":
+        if given:
+            raise UsageError("--param applies to named queries only")
+        text = sys.stdin.read() if name == "-" or str(file_) == "-" else _read_text(file_)
+        result = kg.sparql(text)
+    elif name:
+        result = kg.query(name, lang=settings.lang, **given)
+        hidden = {p.name for p in kg.named(name).parameters}
+    else:
+        raise QueryError("name a query, or use --file Q.rq, - (stdin) or --list")
+    if fmt == "table":
+        if hidden and result.kind == "select":
+            keep = [i for i, v in enumerate(result.variables) if v not in hidden]
+            result.variables = [result.variables[i] for i in keep]
+            result.rows = [tuple(r[i] for i in keep) for r in result.rows]
+        click.echo(result.table(), nl=False)
+    else:
+        sys.stdout.buffer.write(result.serialize(fmt))
+        sys.stdout.buffer.flush()
+
+
+def _read_text(path: Path | None) -> str:
+    from .errors import UsageError
+
+    assert path is not None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read query file {path}: {err}") from None
+
+
+@cli.command()
+@click.argument("node")
+@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@store_option
+@_handle_errors
+def describe(node: str, lang: str | None, store: str | None) -> None:
+    """Show one node (a label text, IRI, CURIE or id path): labels, types, properties, links, provenance."""
+    from .kg import open_graph
+
+    click.echo(open_graph(Settings.load(store=store, lang=lang)).describe(node).text(), nl=False)
+
+
 def main() -> None:
     cli(prog_name="inovasi-kg")
