@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_public_api_is_explicit() -> None:
-    assert sorted(inovasi_kg.__all__) == ["BuildReport", "ClassCount", "InovasiKGError", "Settings", "build",
-                                          "export", "publish", "stats", "validate"]
+    assert sorted(inovasi_kg.__all__) == ["BuildReport", "ClassCount", "InovasiKGError", "KnowledgeGraph",
+                                          "QueryResult", "Settings", "build", "export", "open_graph", "publish",
+                                          "stats", "validate"]
+    assert all(hasattr(inovasi_kg, name) for name in inovasi_kg.__all__)
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:
