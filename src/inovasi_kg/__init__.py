@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from .api import BuildReport, ClassCount, build, export, publish, stats, validate
+from .api import BuildReport, ClassCount, build, export, graph, publish, stats, validate
 from .errors import InovasiKGError
 from .kg import KnowledgeGraph, open_graph
 from .sparql import QueryResult
@@ -22,6 +22,7 @@ __all__ = [
     "Settings",
     "build",
     "export",
+    "graph",
     "open_graph",
     "publish",
     "stats",

@@ -29,7 +29,7 @@ from .settings import Settings
 from .store import open_store, quads_in_default_graph, read_fingerprint, write_store
 from .validate import Finding, ValidationReport, quality_findings, shacl_findings
 
-__all__ = ["BuildReport", "ClassCount", "build", "export", "publish", "stats", "validate"]
+__all__ = ["BuildReport", "ClassCount", "build", "export", "graph", "publish", "stats", "validate"]
 
 
 @dataclass
@@ -158,7 +158,36 @@ def publish(settings: Settings | None = None) -> list[Path]:
     catalog = out / "catalog.ttl"
     write_atomic(catalog, export(settings, "turtle", catalog_only=True))
     written.append(catalog)
+    page = out / "graph.html"
+    write_atomic(page, graph(settings))
+    written.append(page)
     return written
+
+
+def graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None, depth: int = 2,
+          classes: list[str] | None = None, exclude: list[str] | None = None) -> bytes:
+    """The relationship graph (or a focused/filtered view of it) as an offline HTML page or a graph file.
+
+    `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend.
+    """
+    from .graph import GRAPH_FORMATS, export_graph, rdf_to_networkx, select_view
+    from .graphpage import render_html
+
+    settings = settings or Settings.load()
+    if fmt not in GRAPH_FORMATS:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown graph format {fmt!r}; expected one of: {', '.join(GRAPH_FORMATS)}")
+    store = open_store(settings.store_path)
+    g = rdf_to_networkx(store, settings.lang)
+    if focus is not None:
+        from .kg import KnowledgeGraph
+
+        focus = KnowledgeGraph(settings, store).resolve(focus)
+    view = select_view(g, focus=focus, depth=depth, classes=classes, exclude=exclude)
+    if fmt == "html":
+        return render_html(view, lang=settings.lang).encode("utf-8")
+    return export_graph(view, fmt)
 
 
 _STATS = """

@@ -222,5 +222,29 @@ def describe(node: str, lang: str | None, store: str | None) -> None:
     click.echo(open_graph(Settings.load(store=store, lang=lang)).describe(node).text(), nl=False)
 
 
+@cli.command("graph")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: graph.html, or graph.<format>).")
+@click.option("--format", "fmt", type=click.Choice(["html", "graphml", "gexf", "cyjs"]), default="html",
+              show_default=True, help="Offline HTML page, GraphML (Cytoscape/yEd), GEXF (Gephi) or Cytoscape.js JSON.")
+@click.option("--focus", default=None, help="Only the neighbourhood of this node (label, IRI, CURIE or id path).")
+@click.option("--depth", type=int, default=2, show_default=True, help="Links to follow from --focus.")
+@click.option("--class", "classes", multiple=True, help="Keep only nodes of this class (repeatable), e.g. InovasiDaerah.")
+@click.option("--exclude-class", "exclude", multiple=True, help="Leave out nodes of this class (repeatable).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@store_option
+@_handle_errors
+def graph_command(output: Path | None, fmt: str, focus: str | None, depth: int, classes: tuple[str, ...],
+                  exclude: tuple[str, ...], lang: str | None, store: str | None) -> None:
+    """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
+    from .export import write_atomic
+
+    data = api.graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=depth,
+                     classes=list(classes) or None, exclude=list(exclude) or None)
+    target = output or Path("graph.html" if fmt == "html" else f"graph.{'json' if fmt == 'cyjs' else fmt}")
+    write_atomic(target, data)
+    click.echo(f"wrote {target}")
+
+
 def main() -> None:
     cli(prog_name="inovasi-kg")
