@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run build publish serve test lint check clean
+.PHONY: run test lint check bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 check: lint test
+
+# Benchmarks print ratios against a baseline measured in the same run (see benchmarks/).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/graph_page.py
 
 clean:
 	rm -rf build var .pytest_cache

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from inovasi_kg import Settings, build, graph
+from inovasi_kg import Settings, build, render_graph
 from inovasi_kg.graph import rdf_to_networkx
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ class Page:
 @pytest.fixture(scope="module")
 def page_file(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("page") / "graph.html"
-    path.write_bytes(graph(settings))
+    path.write_bytes(render_graph(settings))
     return path
 
 
@@ -147,7 +147,7 @@ def test_xss_label_runs_nothing(browser: Any, tmp_path: Path) -> None:
     s = Settings.load(store=str(tmp_path / "store"), data_dir=str(data))
     build(s)
     page_path = tmp_path / "evil.html"
-    page_path.write_bytes(graph(s))
+    page_path.write_bytes(render_graph(s))
     p = Page(browser, page_path)
     try:
         p.page.fill("#search", "onerror")

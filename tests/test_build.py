@@ -175,7 +175,7 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
         build(s)
         files = publish(s)
         outputs.append({p.name: p.read_bytes() for p in files})
-    assert sorted(outputs[0]) == ["catalog.ttl", "inovasi-daerah.jsonld", "inovasi-daerah.nt",
+    assert sorted(outputs[0]) == ["catalog.ttl", "graph.html", "inovasi-daerah.jsonld", "inovasi-daerah.nt",
                                   "inovasi-daerah.rdf", "inovasi-daerah.ttl"]
     assert outputs[0] == outputs[1]
 

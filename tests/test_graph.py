@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from inovasi_kg import Settings, build, graph
+from inovasi_kg import Settings, build, render_graph
 from inovasi_kg.cli import cli
 from inovasi_kg.graph import CLASS_STYLE, rdf_to_networkx, select_view
 
@@ -103,7 +103,7 @@ def test_exports_reopen_with_networkx(g: nx.MultiDiGraph, fmt: str) -> None:
 
 
 def test_page_is_offline_and_self_contained(settings: Settings) -> None:
-    html = graph(settings).decode("utf-8")
+    html = render_graph(settings).decode("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     refs = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""", html)
     assert refs == []
@@ -120,7 +120,7 @@ def test_page_escapes_labels(tmp_path: Path, data_copy: Path) -> None:
                     encoding="utf-8")
     s = Settings.load(store=str(tmp_path / "store"), data_dir=str(data_copy))
     build(s)
-    html = graph(s).decode("utf-8")
+    html = render_graph(s).decode("utf-8")
     assert "<img src=x" not in html and "</script><script>window.__xss" not in html
     assert "\\u003cimg src=x onerror=" in html
 

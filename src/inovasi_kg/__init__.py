@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from .api import BuildReport, ClassCount, build, export, graph, publish, stats, validate
+from .api import BuildReport, ClassCount, build, export, publish, render_graph, stats, validate
 from .errors import InovasiKGError
 from .kg import KnowledgeGraph, open_graph
 from .sparql import QueryResult
@@ -22,9 +22,9 @@ __all__ = [
     "Settings",
     "build",
     "export",
-    "graph",
     "open_graph",
     "publish",
+    "render_graph",
     "stats",
     "validate",
 ]

@@ -29,7 +29,7 @@ from .settings import Settings
 from .store import open_store, quads_in_default_graph, read_fingerprint, write_store
 from .validate import Finding, ValidationReport, quality_findings, shacl_findings
 
-__all__ = ["BuildReport", "ClassCount", "build", "export", "graph", "publish", "stats", "validate"]
+__all__ = ["BuildReport", "ClassCount", "build", "export", "publish", "render_graph", "stats", "validate"]
 
 
 @dataclass
@@ -159,12 +159,12 @@ def publish(settings: Settings | None = None) -> list[Path]:
     write_atomic(catalog, export(settings, "turtle", catalog_only=True))
     written.append(catalog)
     page = out / "graph.html"
-    write_atomic(page, graph(settings))
+    write_atomic(page, render_graph(settings))
     written.append(page)
     return written
 
 
-def graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None, depth: int = 2,
+def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None, depth: int = 2,
           classes: list[str] | None = None, exclude: list[str] | None = None) -> bytes:
     """The relationship graph (or a focused/filtered view of it) as an offline HTML page or a graph file.
 

@@ -239,7 +239,7 @@ def graph_command(output: Path | None, fmt: str, focus: str | None, depth: int, 
     """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
     from .export import write_atomic
 
-    data = api.graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=depth,
+    data = api.render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=depth,
                      classes=list(classes) or None, exclude=list(exclude) or None)
     target = output or Path("graph.html" if fmt == "html" else f"graph.{'json' if fmt == 'cyjs' else fmt}")
     write_atomic(target, data)

@@ -62,12 +62,39 @@ def page_options(n_nodes: int, precomputed: bool) -> dict[str, Any]:
 
 
 def _positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Seeded positions for large graphs, clustered: hubs (e.g. category concepts) are set aside, each
+    remaining connected cluster (e.g. one region with its government, agencies and innovations) gets
+    its own small force layout, clusters are packed in rows, and hubs sit at their neighbours' centre."""
     import networkx as nx
 
     simple = nx.Graph(g.to_undirected(as_view=True))
-    pos = nx.spring_layout(simple, seed=SEED, iterations=40)
-    scale = 60.0 * math.sqrt(max(len(simple), 1))
-    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
+    cut = max(20, int(4 * math.sqrt(max(len(simple), 1))))
+    hubs = sorted(n for n, d in simple.degree() if d > cut)
+    rest = simple.subgraph(set(simple) - set(hubs))
+    clusters = sorted((sorted(c) for c in nx.connected_components(rest)), key=lambda c: (-len(c), c[0]))
+    spacing = 70.0
+    row_width = spacing * 3 * math.sqrt(len(simple))
+    pos: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for members in clusters:
+        radius = spacing * math.sqrt(len(members)) / 1.5
+        if x + 2 * radius > row_width and x > 0:
+            x, y, row_height = 0.0, y + row_height + spacing, 0.0
+        if len(members) == 1:
+            local = {members[0]: (0.0, 0.0)}
+        else:
+            local = {n: (float(px), float(py))
+                     for n, (px, py) in nx.spring_layout(rest.subgraph(members), seed=SEED, iterations=50).items()}
+        for n, (px, py) in local.items():
+            pos[n] = (x + radius + px * radius, y + radius + py * radius)
+        x += 2 * radius + spacing
+        row_height = max(row_height, 2 * radius)
+    for k, hub in enumerate(hubs):
+        near = [pos[m] for m in simple[hub] if m in pos]
+        cx = sum(p[0] for p in near) / len(near) if near else 0.0
+        cy = sum(p[1] for p in near) / len(near) if near else 0.0
+        pos[hub] = (cx + spacing * math.cos(k), cy + spacing * math.sin(k))
+    return pos
 
 
 def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = None) -> str:

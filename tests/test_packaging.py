@@ -1,0 +1,32 @@
+"""The built wheel carries the ontology, queries, data and page template, and works without the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_is_self_contained(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("inovasi_kg-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in ["inovasi_kg/_share/ontology/inovasi-daerah.ttl", "inovasi_kg/_share/ontology/shapes.ttl",
+                     "inovasi_kg/_share/queries/peringkat-penghargaan.rq", "inovasi_kg/_share/data/kutipan.csv",
+                     "inovasi_kg/templates/graph.html"]:
+        assert expected in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import inovasi_kg, inovasi_kg.resources as r;"
+            "assert str(r.ontology_dir()).startswith(sys.argv[1]), r.ontology_dir();"
+            "s = inovasi_kg.Settings.load(store='store'); rep = inovasi_kg.build(s);"
+            "print(rep.rows, len(inovasi_kg.open_graph(s).query('peringkat-penghargaan').rows))")
+    out = subprocess.run([sys.executable, "-c", code, str(site)], cwd=elsewhere, check=True, capture_output=True,
+                         text=True)
+    assert out.stdout.strip() == "112 10"
