@@ -31,7 +31,7 @@ def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
 
     def add(node: str, kelas: str, label: str) -> None:
-        colour, lid, len_ = class_style(kelas)
+        colour, lid, _ = class_style(kelas)
         g.add_node(node, label=label, label_id=label, label_en=label, iri=node, kelas=kelas, kelas_label=lid,
                    color=colour, quotes="")
 

@@ -108,7 +108,7 @@ def test_page_is_offline_and_self_contained(settings: Settings) -> None:
     refs = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""", html)
     assert refs == []
     assert "bootstrap" not in html and "cdnjs" not in html and "jsdelivr" not in html
-    for colour, label_id, label_en in list(CLASS_STYLE.values())[:3]:
+    for colour, _label_id, _label_en in list(CLASS_STYLE.values())[:3]:
         assert colour in html
 
 

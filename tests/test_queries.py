@@ -9,7 +9,9 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from inovasi_kg import KnowledgeGraph, Settings, open_graph
 from inovasi_kg.cli import cli

@@ -10,8 +10,8 @@ from __future__ import annotations
 from .api import BuildReport, ClassCount, build, export, publish, render_graph, stats, validate
 from .errors import InovasiKGError
 from .kg import KnowledgeGraph, open_graph
-from .sparql import QueryResult
 from .settings import Settings
+from .sparql import QueryResult
 
 __all__ = [
     "BuildReport",

@@ -69,8 +69,8 @@ def _row_triples(row: Row, subject: ox.NamedNode, iris: dict[str, ox.NamedNode],
     table = row.table
     for cls in table.classes:
         yield ox.Triple(subject, _TYPE, _N(str(cls)))
-    for pred, obj in table.constants:
-        yield ox.Triple(subject, _N(str(pred)), _N(str(obj)))
+    for const_pred, const_obj in table.constants:
+        yield ox.Triple(subject, _N(str(const_pred)), _N(str(const_obj)))
     for col in table.columns:
         values = row.cells.get(col.name, [])
         if col.kind == "class":

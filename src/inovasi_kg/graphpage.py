@@ -103,7 +103,9 @@ def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = Non
 
     precomputed = g.number_of_nodes() > PRECOMPUTE_ABOVE
     pos = _positions(g) if precomputed else {}
-    nodes, details, counts = [], {}, {}
+    nodes: list[dict[str, Any]] = []
+    details: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
     for n, d in sorted(g.nodes(data=True)):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
         colour = d["color"]
@@ -120,9 +122,11 @@ def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = Non
         attrs = [[k, v] for k, v in sorted(d.items()) if k.startswith("ida:") or k.startswith("skos:")]
         details[n] = {"label_id": d["label_id"], "label_en": d["label_en"], "kelas_label": d["kelas_label"],
                       "iri": d["iri"], "attrs": attrs,
-                      "alt": [a for a in d.get("skos:altLabel", "").split("; ") if a], "quotes": [q for q in d["quotes"].split("\n") if q]}
+                      "alt": [a for a in d.get("skos:altLabel", "").split("; ") if a],
+                      "quotes": [q for q in d["quotes"].split("\n") if q]}
+    ordered = sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1]))
     edges = [{"id": i, "from": u, "to": v, "title": d["label"], "predicate": d["predicate"]}
-             for i, (u, v, d) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1])))]
+             for i, (u, v, d) in enumerate(ordered)]
     legend = [{"kelas": k, "color": c, "label_id": li, "label_en": le, "count": counts[k]}
               for k, (c, li, le) in CLASS_STYLE.items() if k in counts]
     vis_js, vis_css = _vis_assets()

@@ -168,10 +168,10 @@ def _read_table(
             continue
         cells: dict[str, list[Any]] = {}
         for index, (col_name, cell) in enumerate(zip(header, record, strict=True), start=1):
-            col = columns.get(col_name)
-            if col is None:
+            spec = columns.get(col_name)
+            if spec is None:
                 continue
-            values = _parse_cell(cell, col, concepts, lambda msg, i=index: out.add(name, line, i, msg))
+            values = _parse_cell(cell, spec, concepts, lambda msg, i=index, ln=line: out.add(name, ln, i, msg))
             if values is not None:
                 cells[col_name] = values
         missing = [c.name for c in table.columns if c.required and not cells.get(c.name) and c.name in header]

@@ -174,7 +174,7 @@ def _run(store: ox.Store, text: str, substitutions: dict[ox.Variable, Any] | Non
                 break
             rows.append(tuple(solution[v] for v in variables))
         return QueryResult("select", variables, rows, truncated=truncated)
-    triples = []
+    triples: list[ox.Triple] = []
     truncated = False
     for t in answer:
         if len(triples) >= max_rows:
