@@ -75,6 +75,11 @@ def test_page_loads_offline_without_errors_and_shows_every_node(browser: Any, pa
         assert p.errors == []
         assert p.page.evaluate("window.graphNodes.length") == rdf_to_networkx(store).number_of_nodes() == 91
         assert p.page.evaluate("network.body.data.edges.length") == 166
+        # Edge labels show on hover (the edge title) and edges point the way the triple goes.
+        assert p.page.evaluate("network.body.data.edges.get().filter(e => e.title === 'pengelola').length") == 8
+        assert p.page.evaluate("network.body.edges[0].options.arrows.to.enabled") is True
+        # The picture stays put: physics is off once stable.
+        assert p.page.evaluate("network.physics.physicsEnabled") is False
         legend = p.page.locator("#legend li").all_inner_texts()
         assert legend[0].replace("\n", " ").split() == ["Pemerintah", "daerah", "/", "Regional", "government", "10"]
         ARTIFACTS.mkdir(exist_ok=True)

@@ -76,3 +76,13 @@ def test_export_to_file_and_bad_base_iri(tmp_path: Path, settings: Settings) -> 
     bad = CliRunner().invoke(cli, ["build", "--store", str(tmp_path / "s"), "--base-iri", "ftp://x"])
     assert bad.exit_code == 2
     assert "base_iri must be an http(s) IRI ending in / or #" in bad.stderr
+
+
+def test_module_entry_point() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "inovasi_kg", "--help"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("Usage: inovasi-kg [OPTIONS] COMMAND [ARGS]...")
+    for command in ("build", "validate", "export", "publish", "stats", "query", "describe", "graph"):
+        assert f"  {command} " in out.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -303,3 +304,9 @@ def test_python_api_example(settings: Settings) -> None:
     assert result.values()[4]["skor"] == Decimal("2478")
     raw = io.BytesIO(result.serialize("json"))
     assert json.load(raw)["head"]["vars"][0] == "peringkat"
+
+
+def test_every_named_query_has_an_exact_answer_test() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [name for name in load_queries(queries_dir()) if f'"{name}"' not in source]
+    assert untested == []
