@@ -93,7 +93,6 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     parents: dict[str, set[str]] = defaultdict(set)
-    prop_labels: dict[str, dict[str, str]] = defaultdict(dict)
     for q in quads:
         s, p, o = q.subject.value, q.predicate.value, q.object
         if p == _TYPE:
@@ -102,8 +101,6 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
             labels[s][o.language or ""] = o.value
         elif p == PREFIXES["rdfs"] + "subClassOf":
             parents[o.value].add(s)  # the direct subclasses of o
-    for s, ls in labels.items():
-        prop_labels[s] = ls
     exact = {q.subject.value: q.object.value for q in quads if q.predicate.value == str(OA.exact)}
     quote_of = {q.subject.value: exact.get(q.object.value, "") for q in quads if q.predicate.value == str(OA.hasSelector)}
 
@@ -125,7 +122,7 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
             if p.startswith(_NS) or p == _ALT:
                 attrs[s][curie(p)].append(o.value)
         elif (p.startswith(_NS) or p in _EXTRA_EDGES) and keep(o.value):
-            label = prop_labels.get(p, {}).get(lang) or _EXTRA_EDGES.get(p) or curie(p)
+            label = labels.get(p, {}).get(lang) or _EXTRA_EDGES.get(p) or curie(p)
             g.add_edge(s, o.value, key=curie(p), predicate=p, label=label)
     for iri in sorted(t for t in types if keep(t)):
         cls = _most_specific(types[iri], parents)

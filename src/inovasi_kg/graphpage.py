@@ -43,7 +43,8 @@ def page_options(n_nodes: int, precomputed: bool) -> dict[str, Any]:
         "physics": {
             "enabled": not precomputed,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+            "forceAtlas2Based": {"gravitationalConstant": -80, "centralGravity": 0.01, "springLength": 110,
+                                 "springConstant": 0.08, "avoidOverlap": 0.7},
             "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 50, "fit": True},
         },
         "edges": {
@@ -52,8 +53,8 @@ def page_options(n_nodes: int, precomputed: bool) -> dict[str, Any]:
             "color": {"color": "#9aa3ad", "highlight": "#23395d", "hover": "#23395d"},
             "width": 1.2,
         },
-        "nodes": {"shape": "dot", "size": 13, "borderWidth": 1,
-                  "font": {"size": 13, "face": "DejaVu Sans, Arial, sans-serif", "color": "#222",
+        "nodes": {"shape": "dot", "size": 14, "borderWidth": 1,
+                  "font": {"size": 19, "face": "DejaVu Sans, Arial, sans-serif", "color": "#222",
                            "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "keyboard": False, "multiselect": False},

@@ -58,6 +58,8 @@ class KnowledgeGraph:
     def __init__(self, settings: Settings, store: ox.Store | None = None) -> None:
         self.settings = settings
         self.store = store if store is not None else open_store(settings.store_path)
+        # A timed query runs in a child process that reopens the store from disk, when there is one.
+        self._store_path = settings.store if store is None else None
 
     @cached_property
     def named_queries(self) -> dict[str, NamedQuery]:
@@ -81,7 +83,7 @@ class KnowledgeGraph:
         """Run an ad-hoc read-only query, stopped after `timeout` seconds (default: the setting)."""
         return execute(self.store, text, max_rows=self.settings.max_rows,
                        timeout=timeout if timeout is not None else self.settings.query_timeout,
-                       allow_service=self.settings.allow_service, store_path=self.settings.store)
+                       allow_service=self.settings.allow_service, store_path=self._store_path)
 
     def resolve(self, text: str) -> str:
         """A node's IRI from an IRI, a CURIE, a path under {base}id/ or a label; QueryError if none or ambiguous."""

@@ -177,14 +177,14 @@ def _read_table(
         missing = [c.name for c in table.columns if c.required and not cells.get(c.name) and c.name in header]
         for col_name in missing:
             if not any(e.file == name and e.row == line for e in out.errors):
-                out.add(name, line, header.index(col_name) + 1, _missing_message(table, col_name))
+                out.add(name, line, header.index(col_name) + 1, _missing_message(col_name))
         row_id = (cells.get("id") or [None])[0]
         if row_id is not None:
             rows.append(Row(table, line, row_id, cells))
     return rows
 
 
-def _missing_message(table: Table, col_name: str) -> str:
+def _missing_message(col_name: str) -> str:
     if col_name == "sumber":
         return "missing quote: column 'sumber' must name at least one quote (kutipan) or source (sumber) id"
     return f"missing value in required column {col_name!r}"
