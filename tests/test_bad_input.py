@@ -133,3 +133,14 @@ def test_export_without_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert "no store at" in result.stderr and "inovasi-kg build" in result.stderr
+
+
+def test_non_conforming_data_stops_the_build_with_exit_1(built: tuple[Path, bytes], data_copy: Path) -> None:
+    store, before = built
+    _edit(data_copy / "peringkat.csv", "pemda-33.71,2478,", "pemda-33.71,-2478,")
+    result = CliRunner().invoke(cli, ["build", "--store", str(store), "--data", str(data_copy)])
+    assert result.exit_code == 1, result.output
+    assert "error: the built graph does not conform:" in result.stderr
+    assert "Ranked result: exactly one score, a non-negative decimal" in result.stderr
+    after = CliRunner().invoke(cli, ["export", "--store", str(store), "--format", "ntriples"]).stdout_bytes
+    assert after == before

@@ -86,3 +86,23 @@ def test_module_entry_point() -> None:
     assert out.stdout.startswith("Usage: inovasi-kg [OPTIONS] COMMAND [ARGS]...")
     for command in ("build", "validate", "export", "publish", "stats", "query", "describe", "graph"):
         assert f"  {command} " in out.stdout
+
+
+def test_settings_from_environment() -> None:
+    import pytest
+
+    from inovasi_kg.errors import UsageError
+
+    s = Settings.load(environ={"INOVASI_KG_LANG": "en", "INOVASI_KG_MAX_ROWS": "5", "INOVASI_KG_ALLOW_SERVICE": "ya"})
+    assert (s.lang, s.max_rows, s.allow_service) == ("en", 5, True)
+    assert Settings.load(environ={"INOVASI_KG_LANG": "en"}, lang="id").lang == "id"
+    with pytest.raises(UsageError, match="setting max_rows: cannot read 'many' as int"):
+        Settings.load(environ={"INOVASI_KG_MAX_ROWS": "many"})
+    with pytest.raises(UsageError, match="lang must be 'id' or 'en', got 'fr'"):
+        Settings.load(lang="fr")
+
+
+def test_max_rows_truncates_and_says_so(settings: Settings) -> None:
+    result = CliRunner().invoke(cli, ["query", "peringkat-penghargaan", "--store", settings.store, "--max-rows", "3"])
+    assert result.exit_code == 0
+    assert result.output.endswith("3 rows (truncated: more rows exist; raise max_rows to see them)\n")

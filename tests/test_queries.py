@@ -244,6 +244,8 @@ def test_table_output(settings: Settings) -> None:
 
 BAD = [
     (["query", "-"], "SELECT * WHERE {\n  ?s ?p }\n", "SPARQL syntax error at line 3, column 1"),
+    (["query", "-"], "SELECT ?s WHERE {\n  ?s ?p ?o . FILTR(?s)\n}\n",
+     "SPARQL syntax error at line 2, column 22: expected OPTIONAL\n      ?s ?p ?o . FILTR(?s)\n                         ^"),
     (["query", "peringkat"], None, "no named query 'peringkat'; did you mean: peringkat-penghargaan?"),
     (["query", "inovasi-perangkat-daerah"], None, "query 'inovasi-perangkat-daerah' needs parameter 'perangkat_daerah'; "
                                                   "it takes: perangkat_daerah (iri); lang (lang)"),
