@@ -27,7 +27,7 @@ def g(store: ox.Store) -> nx.MultiDiGraph:
 
 def test_nodes_are_resources_with_class_label_and_iri(g: nx.MultiDiGraph) -> None:
     assert g.number_of_nodes() == 91
-    assert g.number_of_edges() == 166
+    assert g.number_of_edges() == 165
     counts: dict[str, int] = {}
     for _, d in g.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
