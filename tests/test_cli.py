@@ -106,3 +106,13 @@ def test_max_rows_truncates_and_says_so(settings: Settings) -> None:
     result = CliRunner().invoke(cli, ["query", "peringkat-penghargaan", "--store", settings.store, "--max-rows", "3"])
     assert result.exit_code == 0
     assert result.output.endswith("3 rows (truncated: more rows exist; raise max_rows to see them)\n")
+
+
+def test_cli_start_does_not_import_heavy_stacks() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, inovasi_kg.cli; print(sorted(m for m in ('pyshacl', 'networkx', 'pyvis', 'jinja2', 'numpy',"
+            " 'scipy', 'playwright') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

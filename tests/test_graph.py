@@ -141,3 +141,16 @@ def test_graph_command_bad_class(settings: Settings) -> None:
     result = CliRunner().invoke(cli, ["graph", "--store", settings.store, "--class", "Inovasi", "-o", "/dev/null"])
     assert result.exit_code == 2
     assert "unknown class 'Inovasi'; expected one of: PemerintahDaerah" in result.stderr
+
+
+def test_scaffolding_is_left_out_by_default_and_shown_on_request(store: ox.Store, g: nx.MultiDiGraph) -> None:
+    onto = "https://w3id.org/inovasi-daerah/ontology#"
+    assert not any(n.startswith(onto) for n in g)
+    full = rdf_to_networkx(store, scaffolding=True)
+    counts: dict[str, int] = {}
+    for _, d in full.nodes(data=True):
+        counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
+    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (26, 69, 8, 7)
+    assert "rdfs:subClassOf" in full.get_edge_data(onto + "Kota", onto + "Daerah")
+    assert "rdf:type" in full.get_edge_data(ID + "inovasi/33.71.datago", onto + "InovasiDaerah")
+    assert full.number_of_nodes() == 91 + 26 + 69 + 8 + 7 + 1  # and the one code-list entry nothing uses

@@ -165,10 +165,12 @@ def publish(settings: Settings | None = None) -> list[Path]:
 
 
 def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None, depth: int = 2,
-          classes: list[str] | None = None, exclude: list[str] | None = None) -> bytes:
+          classes: list[str] | None = None, exclude: list[str] | None = None,
+                 scaffolding: bool = False) -> bytes:
     """The relationship graph (or a focused/filtered view of it) as an offline HTML page or a graph file.
 
-    `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend.
+    `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend;
+    `scaffolding` also shows the ontology's classes, properties and code lists.
     """
     from .graph import GRAPH_FORMATS, export_graph, rdf_to_networkx, select_view
     from .graphpage import render_html
@@ -179,7 +181,7 @@ def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: 
 
         raise UsageError(f"unknown graph format {fmt!r}; expected one of: {', '.join(GRAPH_FORMATS)}")
     store = open_store(settings.store_path)
-    g = rdf_to_networkx(store, settings.lang)
+    g = rdf_to_networkx(store, settings.lang, scaffolding=scaffolding)
     if focus is not None:
         from .kg import KnowledgeGraph
 

@@ -231,16 +231,17 @@ def describe(node: str, lang: str | None, store: str | None) -> None:
 @click.option("--depth", type=int, default=2, show_default=True, help="Links to follow from --focus.")
 @click.option("--class", "classes", multiple=True, help="Keep only nodes of this class (repeatable), e.g. InovasiDaerah.")
 @click.option("--exclude-class", "exclude", multiple=True, help="Leave out nodes of this class (repeatable).")
+@click.option("--scaffolding", is_flag=True, help="Also show ontology classes, properties and code lists.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
 @store_option
 @_handle_errors
 def graph_command(output: Path | None, fmt: str, focus: str | None, depth: int, classes: tuple[str, ...],
-                  exclude: tuple[str, ...], lang: str | None, store: str | None) -> None:
+                  exclude: tuple[str, ...], scaffolding: bool, lang: str | None, store: str | None) -> None:
     """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
     from .export import write_atomic
 
     data = api.render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=depth,
-                     classes=list(classes) or None, exclude=list(exclude) or None)
+                     classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding)
     target = output or Path("graph.html" if fmt == "html" else f"graph.{'json' if fmt == 'cyjs' else fmt}")
     write_atomic(target, data)
     click.echo(f"wrote {target}")

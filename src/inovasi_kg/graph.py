@@ -51,16 +51,27 @@ CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "Periode": ("#cedb9c", "Periode", "Period"),
     "ObservasiIndikator": ("#843c39", "Observasi indikator", "Indicator observation"),
     "DataSetStatistik": ("#d6616b", "Dataset statistik", "Statistical dataset"),
+    "KelasOntologi": ("#525252", "Kelas ontologi", "Ontology class"),
+    "PropertiOntologi": ("#969696", "Properti ontologi", "Ontology property"),
+    "SkemaKode": ("#6b6ecf", "Skema kode", "Code list"),
+    "StrukturData": ("#bdbdbd", "Struktur data statistik", "Statistical data structure"),
     "Lainnya": ("#7f7f7f", "Lainnya", "Other"),
 }
 
 GRAPH_FORMATS = ("html", "graphml", "gexf", "cyjs")
 
-_SCAFFOLDING = {PREFIXES["owl"] + n for n in ("Class", "ObjectProperty", "DatatypeProperty", "Ontology")} | {
-    str(SKOS.ConceptScheme), str(QB.DataStructureDefinition), str(QB.ComponentSpecification),
-    PREFIXES["dcat"] + "Dataset", PREFIXES["dcat"] + "Distribution", str(OA.TextQuoteSelector),
-    str(IDA.Kutipan), str(IDA.ArtikelSumber),
+# Ontology scaffolding, by the class that marks it and the legend class it gets when shown.
+_SCAFFOLDING = {
+    PREFIXES["owl"] + "Class": "KelasOntologi", PREFIXES["owl"] + "Ontology": "KelasOntologi",
+    PREFIXES["owl"] + "ObjectProperty": "PropertiOntologi", PREFIXES["owl"] + "DatatypeProperty": "PropertiOntologi",
+    str(SKOS.ConceptScheme): "SkemaKode",
+    str(QB.DataStructureDefinition): "StrukturData", str(QB.ComponentSpecification): "StrukturData",
 }
+# Never nodes: provenance (a node's quotes become its `quotes` attribute) and the catalog.
+_HIDDEN = {str(IDA.Kutipan), str(IDA.ArtikelSumber), str(OA.TextQuoteSelector),
+           PREFIXES["dcat"] + "Dataset", PREFIXES["dcat"] + "Distribution"}
+_SCAFFOLDING_EDGES = {str(RDF.type), PREFIXES["rdfs"] + "subClassOf", PREFIXES["rdfs"] + "subPropertyOf",
+                      str(SKOS.inScheme), str(QB.component), str(QB.structure)}
 _EXTRA_EDGES = {str(QB.dataSet): "dataset", PREFIXES["dqv"] + "hasQualityAnnotation": "anotasi mutu"}
 _PROVENANCE = {str(IDA.kutipanSumber), str(IDA.kutipanBertentangan)}
 _LABEL = str(SKOS.prefLabel)
@@ -74,6 +85,9 @@ def class_style(name: str) -> tuple[str, str, str]:
 
 def _most_specific(types: set[str], parents: dict[str, set[str]]) -> str:
     """The local class of the node that has no subclass among the node's other types."""
+    for marker, name in _SCAFFOLDING.items():
+        if marker in types:
+            return name
     local = {t for t in types if t.startswith(_NS)}
     if str(QB.DataSet) in types:
         return "DataSetStatistik"
@@ -85,8 +99,12 @@ def _most_specific(types: set[str], parents: dict[str, set[str]]) -> str:
     return names[0] if names else "Lainnya"
 
 
-def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
-    """The stored graph as a MultiDiGraph with string node ids (IRIs) and scalar attributes."""
+def rdf_to_networkx(store: ox.Store, lang: str = "id", *, scaffolding: bool = False) -> nx.MultiDiGraph:
+    """The stored graph as a MultiDiGraph with string node ids (IRIs) and scalar attributes.
+
+    With `scaffolding`, ontology classes, properties, code lists and the data structure are shown too,
+    linked by rdf:type, rdfs:subClassOf, rdfs:subPropertyOf, skos:inScheme and the Data Cube links.
+    """
     import networkx as nx
 
     quads = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
@@ -106,7 +124,10 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
 
     def keep(iri: str) -> bool:
         t = types.get(iri, set())
-        return bool(t) and not (t & _SCAFFOLDING)
+        return bool(t) and not (t & _HIDDEN) and (scaffolding or not (t & _SCAFFOLDING.keys()))
+
+    def edge(p: str) -> bool:
+        return p.startswith(_NS) or p in _EXTRA_EDGES or (scaffolding and p in _SCAFFOLDING_EDGES)
 
     g = nx.MultiDiGraph()
     attrs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -115,13 +136,15 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
         s, p, o = q.subject.value, q.predicate.value, q.object
         if not keep(s):
             continue
+        if p == _TYPE and not scaffolding:
+            continue
         if p in _PROVENANCE:
             if quote_of.get(o.value):
                 quotes[s].append(quote_of[o.value])
         elif isinstance(o, ox.Literal):
             if p.startswith(_NS) or p == _ALT:
                 attrs[s][curie(p)].append(o.value)
-        elif (p.startswith(_NS) or p in _EXTRA_EDGES) and keep(o.value):
+        elif edge(p) and keep(o.value):
             label = labels.get(p, {}).get(lang) or _EXTRA_EDGES.get(p) or curie(p)
             g.add_edge(s, o.value, key=curie(p), predicate=p, label=label)
     for iri in sorted(t for t in types if keep(t)):
@@ -136,7 +159,7 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id") -> nx.MultiDiGraph:
         for key, values in sorted(attrs.get(iri, {}).items()):
             node[key] = "; ".join(sorted(set(values)))
         g.add_node(iri, **node)
-    unused = [n for n, d in g.nodes(data=True) if d["kelas"] == "Konsep" and g.degree(n) == 0]
+    unused = [n for n, d in g.nodes(data=True) if d["kelas"] == "Konsep" and g.degree(n) == 0 and not scaffolding]
     g.remove_nodes_from(unused)  # code-list entries nothing refers to
     return g
 
