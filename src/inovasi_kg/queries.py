@@ -56,9 +56,6 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str = field(repr=False)
 
-    def title(self, lang: str = "id") -> str:
-        return self.title_en if lang == "en" else self.title_id
-
 
 def query_prologue() -> str:
     """PREFIX lines for every project prefix (prepended to named and ad-hoc queries)."""

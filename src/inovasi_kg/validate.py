@@ -75,19 +75,6 @@ def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, li
     return bool(conforms), findings
 
 
-_CONTRADICTIONS = """
-PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?ann ?target ?prop ?kept ?other ?keptQuote ?otherQuote ?note WHERE {
-  ?ann a ida:AnotasiMutu ; oa:hasTarget ?target ; ida:propertiTerdampak ?prop ;
-       ida:nilaiDisimpan ?kept ; ida:nilaiBertentangan ?other .
-  OPTIONAL { ?ann ida:kutipanSumber/oa:hasSelector/oa:exact ?keptQuote }
-  OPTIONAL { ?ann ida:kutipanBertentangan/oa:hasSelector/oa:exact ?otherQuote }
-  OPTIONAL { ?ann ida:keterangan ?note FILTER(LANG(?note) = "en") }
-} ORDER BY ?ann
-"""
-
 _MISSING_EN = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#>
@@ -108,15 +95,20 @@ SELECT DISTINCT ?s ?p ?o ?base WHERE {
 
 def quality_findings(store: ox.Store, base: str) -> list[Finding]:
     """Contradictions recorded in the data, missing English labels and dangling references."""
+    from . import resources
+    from .queries import load_queries
+    from .sparql import execute
+
     findings: list[Finding] = []
-    for row in store.query(_CONTRADICTIONS):  # type: ignore[union-attr]
+    recorded = load_queries(resources.queries_dir())["temuan-mutu"]  # the named query users run too
+    for row in execute(store, recorded.text, substitutions={ox.Variable("lang"): ox.Literal("en")}).values():
         details = (
-            f"kept value: {row['kept'].value}  quote: \"{row['keptQuote'].value if row['keptQuote'] else '-'}\"",
-            f"conflicting value: {row['other'].value}  quote: \"{row['otherQuote'].value if row['otherQuote'] else '-'}\"",
+            f"kept value: {row['nilai_disimpan']}  quote: \"{row['kutipan_disimpan'] or '-'}\"",
+            f"conflicting value: {row['nilai_bertentangan']}  quote: \"{row['kutipan_bertentangan'] or '-'}\"",
         )
-        message = row["note"].value if row["note"] else "conflicting values in the source"
-        findings.append(Finding("warning", "contradiction", _curie(row["target"].value),
-                                f"{_curie(row['prop'].value)}: {message}", details))
+        message = row["keterangan"] or "conflicting values in the source"
+        findings.append(Finding("warning", "contradiction", _curie(row["sasaran"]),
+                                f"{_curie(row['properti'])}: {message}", details))
     for row in store.query(_MISSING_EN):  # type: ignore[union-attr]
         findings.append(Finding("info", "missing-english-label", _curie(row["s"].value),
                                 f"no @en skos:prefLabel (has \"{row['label'].value}\"@id)"))
