@@ -60,7 +60,7 @@ def _decimal_lexical(value: Decimal) -> str:
 def iter_instance_triples(data: LoadedData, base: str) -> Iterator[ox.Triple]:
     """Yield the triples of every row of `data`, table by table, in file order."""
     iris = {row_id: _N(row_iri(row, base)) for row_id, row in data.by_id.items()}
-    for row in data:  # type: ignore[attr-defined]
+    for row in data:
         subject = iris[row.id]
         yield from _row_triples(row, subject, iris, base)
 

@@ -45,6 +45,7 @@ class DataError(InputError):
 
     def __init__(self, file: str, row: int | None, column: int | None, message: str) -> None:
         self.file, self.row, self.column, self.message = file, row, column, message
+        self.others: list[DataError] = []  # further problems found in the same folder
         where = file
         if row is not None:
             where += f":{row}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -55,7 +55,7 @@ class LoadedData:
     headers: dict[str, list[str]] = field(default_factory=dict)
     by_id: dict[str, Row] = field(default_factory=dict)
 
-    def __iter__(self) -> Iterable[Row]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Row]:
         for table in TABLES:
             yield from self.rows.get(table.name, [])
 
@@ -73,7 +73,7 @@ class _Collector:
     def raise_if_any(self) -> None:
         if self.errors:
             first = self.errors[0]
-            first.others = self.errors[1:]  # type: ignore[attr-defined]
+            first.others = self.errors[1:]
             raise first
 
 
@@ -97,7 +97,7 @@ def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
     if not data.rows.get("kutipan") and not out.errors:
         out.add(_display(folder / "kutipan.csv"), None, None, "missing: every fact needs a quote, and there is no quote table")
     first_seen: dict[str, Row] = {}
-    for row in data:  # type: ignore[attr-defined]
+    for row in data:
         if row.id in first_seen:
             prev = first_seen[row.id]
             out.add(_display(folder / row.table.file), row.line, 1,
@@ -105,7 +105,7 @@ def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
         else:
             first_seen[row.id] = row
     data.by_id = first_seen
-    for row in data:  # type: ignore[attr-defined]
+    for row in data:
         _check_refs(row, data, out)
     out.raise_if_any()
     return data
