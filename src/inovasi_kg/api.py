@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from . import resources
 from .build import iter_instance_triples
 from .catalog import DISTRIBUTIONS, catalog_triples, dataset_iri
-from .errors import ValidationFailed
+from .errors import UsageError, ValidationFailed
 from .export import rdf_format, serialize_sorted, sorted_triples, write_atomic
 from .load import LoadedData, load_tables
 from .materialize import materialize
@@ -73,10 +73,9 @@ def _load(settings: Settings) -> tuple[Ontology, LoadedData, Path]:
     return ontology, data, ontology_dir / SHAPES_FILE
 
 
-def _fill(store: ox.Store, ontology: Ontology, data: LoadedData, base: str) -> int:
+def _fill(store: ox.Store, ontology: Ontology, data: LoadedData, base: str) -> None:
     stream = materialize(itertools.chain(ontology.triples, iter_instance_triples(data, base)), ontology)
     store.bulk_extend(quads_in_default_graph(stream))
-    return len(store)
 
 
 def _check(store: ox.Store, shapes: Path, base: str) -> ValidationReport:
@@ -133,16 +132,18 @@ def validate(settings: Settings | None = None) -> ValidationReport:
     return _check(store, shapes, settings.base_iri)
 
 
+def _catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+    ds, dist = dataset_iri(base), f"{base}id/distribusi/"
+    return [t for t in triples if t.subject.value == ds or t.subject.value.startswith(dist)]
+
+
 def export(settings: Settings | None = None, fmt: str = "turtle", *, catalog_only: bool = False) -> bytes:
     """The stored graph (or only its DCAT/VoID description) serialized in `fmt`."""
     settings = settings or Settings.load()
     rdf = rdf_format(fmt)
-    store = open_store(settings.store_path)
-    triples = sorted_triples(store)
+    triples = sorted_triples(open_store(settings.store_path))
     if catalog_only:
-        ds = dataset_iri(settings.base_iri)
-        dist = f"{settings.base_iri}id/distribusi/"
-        triples = [t for t in triples if t.subject.value == ds or t.subject.value.startswith(dist)]
+        triples = _catalog_only(triples, settings.base_iri)
     return serialize_sorted(triples, rdf)
 
 
@@ -150,13 +151,14 @@ def publish(settings: Settings | None = None) -> list[Path]:
     """Write every distribution and the catalog into the build folder; returns the files written."""
     settings = settings or Settings.load()
     out = settings.build_path
+    triples = sorted_triples(open_store(settings.store_path))  # read once, serialized in every format
     written = []
     for dist in DISTRIBUTIONS:
         path = out / dist.file_name
-        write_atomic(path, export(settings, dist.key))
+        write_atomic(path, serialize_sorted(triples, dist.format))
         written.append(path)
     catalog = out / "catalog.ttl"
-    write_atomic(catalog, export(settings, "turtle", catalog_only=True))
+    write_atomic(catalog, serialize_sorted(_catalog_only(triples, settings.base_iri), ox.RdfFormat.TURTLE))
     written.append(catalog)
     page = out / "graph.html"
     write_atomic(page, render_graph(settings))
@@ -164,8 +166,8 @@ def publish(settings: Settings | None = None) -> list[Path]:
     return written
 
 
-def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None, depth: int = 2,
-          classes: list[str] | None = None, exclude: list[str] | None = None,
+def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None,
+                 depth: int = 2, classes: list[str] | None = None, exclude: list[str] | None = None,
                  scaffolding: bool = False) -> bytes:
     """The relationship graph (or a focused/filtered view of it) as an offline HTML page or a graph file.
 
@@ -177,8 +179,6 @@ def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: 
 
     settings = settings or Settings.load()
     if fmt not in GRAPH_FORMATS:
-        from .errors import UsageError
-
         raise UsageError(f"unknown graph format {fmt!r}; expected one of: {', '.join(GRAPH_FORMATS)}")
     store = open_store(settings.store_path)
     g = rdf_to_networkx(store, settings.lang, scaffolding=scaffolding)
