@@ -12,6 +12,7 @@ from rdflib import Graph
 
 from inovasi_kg import Settings, build
 from inovasi_kg.resources import data_dir, ontology_dir
+from inovasi_kg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_cd48a5bcf97942ce.txt"
@@ -38,7 +39,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def store(settings: Settings) -> ox.Store:
-    return ox.Store.read_only(settings.store)
+    return open_store(Path(settings.store))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import select
 from inovasi_kg import Settings, build, export, publish
+from inovasi_kg.store import open_store
 
 RANKING = [
     (1, "Pemerintah Kota Surabaya", "35.78", "2690"),
@@ -162,7 +163,7 @@ def test_exports_reparse_isomorphic(settings: Settings, graph: Graph, fmt: str, 
 
 
 def test_void_triples_counts_the_whole_export(settings: Settings, graph: Graph) -> None:
-    rows = select(ox.Store.read_only(settings.store), """
+    rows = select(open_store(Path(settings.store)), """
         PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?n WHERE { ?d void:triples ?n }""")
     assert rows == [(str(len(graph)),)]

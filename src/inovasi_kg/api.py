@@ -19,14 +19,22 @@ import pyoxigraph as ox
 from . import resources
 from .build import iter_instance_triples
 from .catalog import DISTRIBUTIONS, catalog_triples, dataset_iri
-from .errors import UsageError, ValidationFailed
-from .export import rdf_format, serialize_sorted, sorted_triples, write_atomic
+from .errors import StoreError, UsageError, ValidationFailed
+from .export import rdf_format, serialize_sorted, sorted_triples, write_all
 from .load import LoadedData, load_tables
 from .materialize import materialize
 from .namespaces import IDA, RDF, SCHEMA
 from .ontology import SHAPES_FILE, Ontology, load_ontology
 from .settings import Settings
-from .store import open_store, quads_in_default_graph, read_fingerprint, write_store
+from .store import (
+    check_store_path,
+    open_store,
+    quads_in_default_graph,
+    read_fingerprint,
+    store_info,
+    verify_store,
+    writing_store,
+)
 from .validate import Finding, ValidationReport, quality_findings, shacl_findings
 
 __all__ = ["BuildReport", "ClassCount", "build", "export", "publish", "render_graph", "stats", "validate"]
@@ -97,29 +105,42 @@ def _add_catalog(store: ox.Store, base: str) -> None:
     store.extend(quads_in_default_graph(catalog_triples(base, n_data, sources, regions)))  # type: ignore[arg-type]
 
 
+def _up_to_date(path: Path, fingerprint: str) -> bool:
+    """Whether the store at `path` was built from these inputs and is intact (every file hashed)."""
+    if read_fingerprint(path) != fingerprint:
+        return False
+    try:
+        verify_store(store_info(path), full=True)
+    except StoreError:
+        return False  # damaged: rebuild it
+    return True
+
+
 def build(settings: Settings | None = None, *, force: bool = False) -> BuildReport:
     """Load, build, materialize, validate and store the graph; skip when no input changed.
 
-    Raises DataError/OntologyError (bad input) or ValidationFailed; the old store is kept then.
+    Raises StoreError when the store path is not ours (nothing is touched), DataError/OntologyError
+    (bad input) or ValidationFailed; the old store is kept then.
     """
     settings = settings or Settings.load()
+    path = settings.store_path
+    check_store_path(path)
     ontology_dir, data_dir = _inputs(settings)
     ontology, data, shapes = _load(settings)
     fingerprint = _fingerprint(settings, ontology_dir, data_dir)
-    if not force and read_fingerprint(settings.store_path) == fingerprint:
-        return BuildReport(settings.store_path, skipped=True, rows=data.count())
-    report = BuildReport(settings.store_path, skipped=False, rows=data.count())
-
-    def fill(store: ox.Store) -> None:
-        _fill(store, ontology, data, settings.base_iri)
-        check = _check(store, shapes, settings.base_iri)
+    if not force and _up_to_date(path, fingerprint):
+        return BuildReport(path, skipped=True, rows=data.count())
+    report = BuildReport(path, skipped=False, rows=data.count())
+    with writing_store(path) as new:
+        assert new.store is not None
+        _fill(new.store, ontology, data, settings.base_iri)
+        check = _check(new.store, shapes, settings.base_iri)
         if not check.conforms:
             raise ValidationFailed("the built graph does not conform:\n" + check.text())
-        _add_catalog(store, settings.base_iri)
-        report.triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        _add_catalog(new.store, settings.base_iri)
+        report.triples = sum(1 for _ in new.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         report.findings = check.findings
-
-    write_store(settings.store_path, fill, fingerprint)
+        new.commit(fingerprint)
     return report
 
 
@@ -148,22 +169,18 @@ def export(settings: Settings | None = None, fmt: str = "turtle", *, catalog_onl
 
 
 def publish(settings: Settings | None = None) -> list[Path]:
-    """Write every distribution and the catalog into the build folder; returns the files written."""
+    """Write every distribution, the catalog and the graph page into the build folder; all or none.
+
+    Every file is first written in full beside its target, then all are renamed into place, so a
+    full disk or a read-only folder leaves the previous files whole (UsageError names the reason).
+    """
     settings = settings or Settings.load()
     out = settings.build_path
     triples = sorted_triples(open_store(settings.store_path))  # read once, serialized in every format
-    written = []
-    for dist in DISTRIBUTIONS:
-        path = out / dist.file_name
-        write_atomic(path, serialize_sorted(triples, dist.format))
-        written.append(path)
-    catalog = out / "catalog.ttl"
-    write_atomic(catalog, serialize_sorted(_catalog_only(triples, settings.base_iri), ox.RdfFormat.TURTLE))
-    written.append(catalog)
-    page = out / "graph.html"
-    write_atomic(page, render_graph(settings))
-    written.append(page)
-    return written
+    files: list[tuple[str, bytes]] = [(d.file_name, serialize_sorted(triples, d.format)) for d in DISTRIBUTIONS]
+    files.append(("catalog.ttl", serialize_sorted(_catalog_only(triples, settings.base_iri), ox.RdfFormat.TURTLE)))
+    files.append(("graph.html", render_graph(settings)))
+    return write_all(out, files)
 
 
 def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None,

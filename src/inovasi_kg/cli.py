@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 validation failed / not conforming, 2 usage or input error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -28,6 +29,8 @@ def _help(name: str) -> str:
 
 
 def _handle_errors(func: F) -> F:
+    """Translate errors into one message per problem and the README's exit codes; never a traceback."""
+
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -37,8 +40,59 @@ def _handle_errors(func: F) -> F:
             for other in getattr(err, "others", []):
                 click.echo(f"error: {other}", err=True)
             sys.exit(err.exit_code)
+        except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+            try:
+                sys.stdout = open(os.devnull, "w")  # keeps the interpreter from failing at exit
+            except OSError:  # pragma: no cover
+                pass
+            sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except Exception as err:  # a bug: say so in one line, without a traceback
+            click.echo(f"error: internal error ({type(err).__name__}: {err}); please report it", err=True)
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+class _StrictCommand(click.Command):
+    """A command that refuses an option given twice (click would silently keep the last one)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = {opt: param for param in self.params if isinstance(param, click.Option)
+                   for opt in [*param.opts, *param.secondary_opts]}
+        seen: dict[str, str] = {}
+        skip_next = False
+        for arg in args:
+            if arg == "--":
+                break
+            if skip_next:  # the value of the option before
+                skip_next = False
+                continue
+            if arg.startswith("--"):
+                name, attached = arg.split("=", 1)[0], "=" in arg
+            elif arg.startswith("-") and len(arg) > 1:
+                name, attached = arg[:2], len(arg) > 2
+            else:
+                continue
+            param = options.get(name)
+            if param is None:
+                continue
+            if not (param.multiple or param.count):
+                if param.name in seen:
+                    raise click.UsageError(f"option {name} given more than once (first as {seen[str(param.name)]})", ctx)
+                seen[str(param.name)] = name
+            skip_next = not param.is_flag and not attached
+        return super().parse_args(ctx, args)
+
+
+class _Group(click.Group):
+    command_class = _StrictCommand
 
 
 def store_option(func: F) -> F:
@@ -58,7 +112,7 @@ def base_option(func: F) -> F:
     return click.option("--base-iri", default=None, help=_help("base_iri"))(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, cls=_Group)
 @click.version_option(package_name="inovasi-kg")
 def cli() -> None:
     """inovasi-kg: knowledge graph of Indonesian regional-government innovation (inovasi daerah)."""
@@ -102,20 +156,18 @@ def validate(data_dir: str | None, ontology_dir: str | None, base_iri: str | Non
 @store_option
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True,
               help="Serialization format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="File to write (default, or -: standard output). Links, FIFOs and devices are written through.")
 @click.option("--catalog", is_flag=True, help="Only the DCAT/VoID description of the dataset.")
 @_handle_errors
-def export(store: str | None, fmt: str, output: Path | None, catalog: bool) -> None:
+def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> None:
     """Export the full graph (data, ontology, code lists, DCAT/VoID description)."""
-    from .export import write_atomic
+    from .export import write_output
 
     data = api.export(Settings.load(store=store), fmt, catalog_only=catalog)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic(output, data)
-        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    where = write_output(output or "-", data)
+    if output not in (None, "-"):
+        click.echo(f"wrote {where} ({len(data)} bytes)", err=True)
 
 
 @cli.command()
@@ -152,43 +204,58 @@ def stats(store: str | None, lang: str | None) -> None:
               default="table", show_default=True, help="Output format (W3C results formats for SELECT/ASK).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
 @click.option("--timeout", type=float, default=None, help=_help("query_timeout"))
+@click.option("--memory-limit", "memory_mb", type=int, default=None, metavar="MIB", help=_help("query_memory_mb"))
 @click.option("--max-rows", type=int, default=None, help=_help("max_rows"))
 @click.option("--allow-service", is_flag=True, default=None, help=_help("allow_service"))
 @store_option
 @_handle_errors
 def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | None, fmt: str, lang: str | None,
-          timeout: float | None, max_rows: int | None, allow_service: bool | None, store: str | None) -> None:
+          timeout: float | None, memory_mb: int | None, max_rows: int | None, allow_service: bool | None,
+          store: str | None) -> None:
     """Run a named query (NAME), an ad-hoc one (--file Q.rq, or - for stdin), or list them (--list)."""
     from .errors import QueryError, UsageError
     from .kg import open_graph
     from .queries import describe_parameters, load_queries
     from .resources import queries_dir
 
-    settings = Settings.load(store=store, lang=lang, query_timeout=timeout, max_rows=max_rows,
-                             allow_service=allow_service)
-    if list_:
-        for q in load_queries(queries_dir()).values():
-            click.echo(f"{q.name}\n    {q.title_id} / {q.title_en}\n    {q.description}\n"
-                       f"    parameters: {describe_parameters(q)}")
-        return
+    if list_ and (name or file_ or params):
+        raise UsageError("--list takes no query name, --file or --param")
+    if file_ is not None and name is not None:
+        raise UsageError(f"give either a query NAME ({name!r}) or --file, not both")
     given: dict[str, str] = {}
     for item in params:
         key, eq, value = item.partition("=")
         if not eq or not key:
             raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        if key in given:
+            raise UsageError(f"parameter {key!r} given more than once")
         given[key] = value
-    kg = open_graph(settings)
-    hidden: set[str] = set()
-    if file_ is not None or name == "-":
-        if given:
-            raise UsageError("--param applies to named queries only")
-        text = sys.stdin.read() if name == "-" or str(file_) == "-" else _read_text(file_)
-        result = kg.sparql(text)
-    elif name:
-        result = kg.query(name, lang=settings.lang, **given)
-        hidden = {p.name for p in kg.named(name).parameters}
-    else:
+    if "lang" in given:
+        if lang is not None and lang != given["lang"]:
+            raise UsageError(f"--lang {lang} and -p lang={given['lang']} disagree; give one of them")
+        if given["lang"] not in ("id", "en"):
+            raise UsageError(f"parameter 'lang': expected 'id' or 'en', got {given['lang']!r}")
+        lang = given.pop("lang")
+    settings = Settings.load(store=store, lang=lang, query_timeout=timeout, max_rows=max_rows,
+                             allow_service=allow_service, query_memory_mb=memory_mb)
+    if list_:
+        for q in load_queries(queries_dir()).values():
+            click.echo(f"{q.name}\n    {q.title_id} / {q.title_en}\n    {q.description}\n"
+                       f"    parameters: {describe_parameters(q)}")
+        return
+    if file_ is None and name is None:
         raise QueryError("name a query, or use --file Q.rq, - (stdin) or --list")
+    if (file_ is not None or name == "-") and given:
+        raise UsageError("--param applies to named queries only")
+    with open_graph(settings) as kg:
+        hidden: set[str] = set()
+        if file_ is not None or name == "-":
+            text = _read_stdin() if name == "-" or str(file_) == "-" else _read_text(file_)
+            result = kg.sparql(text)
+        else:
+            assert name is not None
+            result = kg.query(name, lang=settings.lang, **given)
+            hidden = {p.name for p in kg.named(name).parameters}
     if fmt == "table":
         if hidden and result.kind == "select":
             keep = [i for i, v in enumerate(result.variables) if v not in hidden]
@@ -200,14 +267,32 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
         sys.stdout.buffer.flush()
 
 
+def _decode_query(raw: bytes, where: str) -> str:
+    from .errors import UsageError
+
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise UsageError(f"{where}:{line}: the query is not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start}); "
+                         f"save it as UTF-8") from None
+
+
+def _read_stdin() -> str:
+    return _decode_query(sys.stdin.buffer.read(), "<stdin>")
+
+
 def _read_text(path: Path | None) -> str:
     from .errors import UsageError
 
     assert path is not None
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read query file {path}: {err}") from None
+        raw = path.read_bytes()
+    except OSError as err:
+        from .export import os_reason
+
+        raise UsageError(f"cannot read query file {path}: {os_reason(err)}") from None
+    return _decode_query(raw, str(path))
 
 
 @cli.command()
@@ -217,34 +302,44 @@ def _read_text(path: Path | None) -> str:
 @_handle_errors
 def describe(node: str, lang: str | None, store: str | None) -> None:
     """Show one node (a label text, IRI, CURIE or id path): labels, types, properties, links, provenance."""
+    from .errors import UsageError
     from .kg import open_graph
 
-    click.echo(open_graph(Settings.load(store=store, lang=lang)).describe(node).text(), nl=False)
+    if not node.strip():
+        raise UsageError("describe needs a text to look for: a label, an IRI, a CURIE or an id path")
+    with open_graph(Settings.load(store=store, lang=lang)) as kg:
+        text = kg.describe(node).text()
+    click.echo(text, nl=False)
 
 
 @cli.command("graph")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File to write (default: graph.html, or graph.<format>).")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="File to write (default, or -: standard output, which must not be a terminal).")
 @click.option("--format", "fmt", type=click.Choice(["html", "graphml", "gexf", "cyjs"]), default="html",
               show_default=True, help="Offline HTML page, GraphML (Cytoscape/yEd), GEXF (Gephi) or Cytoscape.js JSON.")
 @click.option("--focus", default=None, help="Only the neighbourhood of this node (label, IRI, CURIE or id path).")
-@click.option("--depth", type=int, default=2, show_default=True, help="Links to follow from --focus.")
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Links to follow from --focus (default 2).")
 @click.option("--class", "classes", multiple=True, help="Keep only nodes of this class (repeatable), e.g. InovasiDaerah.")
 @click.option("--exclude-class", "exclude", multiple=True, help="Leave out nodes of this class (repeatable).")
 @click.option("--scaffolding", is_flag=True, help="Also show ontology classes, properties and code lists.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
 @store_option
 @_handle_errors
-def graph_command(output: Path | None, fmt: str, focus: str | None, depth: int, classes: tuple[str, ...],
+def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | None, classes: tuple[str, ...],
                   exclude: tuple[str, ...], scaffolding: bool, lang: str | None, store: str | None) -> None:
     """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
-    from .export import write_atomic
+    from .errors import UsageError
+    from .export import write_output
 
-    data = api.render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=depth,
-                     classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding)
-    target = output or Path("graph.html" if fmt == "html" else f"graph.{'json' if fmt == 'cyjs' else fmt}")
-    write_atomic(target, data)
-    click.echo(f"wrote {target}")
+    if depth is not None and focus is None:
+        raise UsageError("--depth applies to --focus; give the node to start from with --focus")
+    if output in (None, "-") and sys.stdout.isatty():
+        raise UsageError("give -o FILE (e.g. -o graph.html), or redirect standard output to a file")
+    data = api.render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=2 if depth is None else depth,
+                            classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding)
+    where = write_output(output or "-", data)
+    if output not in (None, "-"):
+        click.echo(f"wrote {where}", err=True)
 
 
 def main() -> None:

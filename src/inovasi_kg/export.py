@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +15,9 @@ import pyoxigraph as ox
 from .errors import UsageError
 from .namespaces import PREFIXES
 
-__all__ = ["FORMATS", "rdf_format", "serialize_sorted", "sorted_triples", "write_atomic"]
+__all__ = [
+    "FORMATS", "os_reason", "rdf_format", "serialize_sorted", "sorted_triples", "write_all", "write_atomic", "write_output",
+]
 
 # CLI names of the export formats; the formats themselves come from pyoxigraph's registry.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -54,17 +59,107 @@ def serialize_sorted(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     return data
 
 
+_REASONS = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+            errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EDQUOT: "the disk quota is exceeded",
+            errno.EFBIG: "the file would be larger than allowed", errno.EISDIR: "it is a folder",
+            errno.ENOTDIR: "a part of the path is not a folder", errno.ENAMETOOLONG: "the name is too long",
+            errno.ELOOP: "too many levels of symbolic links", errno.ENXIO: "no process reads from it"}
+
+
+def os_reason(err: OSError) -> str:
+    """A short human reason for an OSError."""
+    return _REASONS.get(err.errno or 0, err.strerror or str(err))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+    """Write `data` to a temporary file beside `path`, then rename it over `path` (a regular file or nothing).
+
+    Keeps the permissions of the file it replaces. Raises OSError; the old file is then untouched.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # mkstemp makes 0600; published files are meant to be read
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; published files are meant to be read
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_output(target: str | Path, data: bytes) -> str:
+    """Write a command's output to `target`, as a user would expect of each kind of path.
+
+    `-` is standard output; a FIFO or a device (`/dev/stdout`, `/dev/null`) is written through; a
+    symbolic link is followed and its target replaced atomically, the link kept; a regular file or a
+    new name is written atomically. A folder is refused. UsageError names the path and the reason;
+    whatever was there before is then unchanged. Returns how the output was written.
+    """
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return "standard output"
+    path = Path(target)
+    try:
+        real = Path(os.path.realpath(path))
+        try:
+            mode = real.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise UsageError(f"cannot write {target}: it is a folder; give a file name")
+        if mode is not None and not stat.S_ISREG(mode):
+            fd = os.open(real, os.O_WRONLY | os.O_NOCTTY | (os.O_TRUNC if stat.S_ISREG(mode) else 0))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            return str(target)
+        write_atomic(real, data)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {os_reason(err)}; nothing was changed") from None
+    return str(target)
+
+
+def write_all(folder: Path, files: list[tuple[str, bytes]]) -> list[Path]:
+    """Write every (name, data) into `folder`, all or none: staged in full, then renamed into place.
+
+    UsageError (a full disk, a read-only or unwritable folder, a name taken by a folder) leaves
+    every file that was there before unchanged and no staged file behind.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise UsageError(f"cannot write into {folder}: it is not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files:
+            target = folder / name
+            if target.is_dir():
+                raise UsageError(f"cannot write {target}: it is a folder")
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            staged.append((name, Path(tmp_name)))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        written = []
+        for name, tmp in staged:
+            os.replace(tmp, Path(os.path.realpath(folder / name)))
+            written.append(folder / name)
+        staged = []
+        return written
+    except OSError as err:
+        raise UsageError(f"cannot write into {folder}: {os_reason(err)}; the previous files are unchanged") from None
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)

@@ -19,8 +19,9 @@ from .errors import QueryError
 from .namespaces import PREFIXES, curie
 from .queries import NamedQuery, bind_parameters, closest, load_queries, resolve_iri
 from .settings import Settings
-from .sparql import QueryResult, execute, fold
+from .sparql import QueryResult, check_query, execute, fold
 from .store import open_store
+from .workers import WorkerPool
 
 __all__ = ["Description", "KnowledgeGraph", "open_graph"]
 
@@ -53,13 +54,37 @@ class Description:
 
 
 class KnowledgeGraph:
-    """A read-only view of the stored graph."""
+    """A read-only view of the stored graph.
+
+    Every query on a store on disk runs in a worker process with the settings' time limit and
+    memory cap; the workers end with `close()` (or the `with` block, or the process).
+    """
 
     def __init__(self, settings: Settings, store: ox.Store | None = None) -> None:
         self.settings = settings
         self.store = store if store is not None else open_store(settings.store_path)
-        # A timed query runs in a child process that reopens the store from disk, when there is one.
-        self._store_path = settings.store if store is None else None
+        # Queries run in worker processes that open the store from disk, when there is one.
+        self._store_path = settings.store_path if store is None else None
+        self._pool: WorkerPool | None = None
+
+    def _workers(self) -> WorkerPool | None:
+        if self._store_path is None:
+            return None
+        if self._pool is None:
+            self._pool = WorkerPool(self._store_path, size=1, memory_mb=self.settings.query_memory_mb)
+        return self._pool
+
+    def close(self) -> None:
+        """End the query workers."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @cached_property
     def named_queries(self) -> dict[str, NamedQuery]:
@@ -74,16 +99,25 @@ class KnowledgeGraph:
             raise QueryError(f"no named query {name!r}{tail}") from None
 
     def query(self, name: str, /, *, lang: str | None = None, **params: str) -> QueryResult:
-        """Run a named query with keyword parameters (strings, checked and bound as RDF terms)."""
+        """Run a named query with keyword parameters (strings, checked and bound as RDF terms).
+
+        `lang` sets the label language (also accepted as a `lang` parameter of queries that have one).
+        """
         q = self.named(name)
         subs = bind_parameters(q, params, self.settings.base_iri, lang or self.settings.lang)
-        return execute(self.store, q.text, substitutions=subs, max_rows=self.settings.max_rows)
+        return execute(self.store, q.text, substitutions=subs, max_rows=self.settings.max_rows,
+                       timeout=self.settings.query_timeout, pool=self._workers())
 
     def sparql(self, text: str, *, timeout: float | None = None) -> QueryResult:
-        """Run an ad-hoc read-only query, stopped after `timeout` seconds (default: the setting)."""
-        return execute(self.store, text, max_rows=self.settings.max_rows,
-                       timeout=timeout if timeout is not None else self.settings.query_timeout,
-                       allow_service=self.settings.allow_service, store_path=self._store_path)
+        """Run an ad-hoc read-only query, stopped after `timeout` seconds (default: the setting).
+
+        The query is parsed and refused (QueryError) when it updates, calls SERVICE (unless the
+        allow_service setting is on) or names a graph outside the store.
+        """
+        graphs = frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        runnable = check_query(text, allow_service=self.settings.allow_service, graphs=graphs)
+        return execute(self.store, runnable, max_rows=self.settings.max_rows,
+                       timeout=timeout if timeout is not None else self.settings.query_timeout, pool=self._workers())
 
     def resolve(self, text: str) -> str:
         """A node's IRI from an IRI, a CURIE, a path under {base}id/ or a label; QueryError if none or ambiguous."""

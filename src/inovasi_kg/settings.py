@@ -6,6 +6,7 @@ variables, then the defaults below. Paths are relative to the current working di
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -32,7 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store", "var/store", "Path of the embedded Oxigraph store on disk."),
     Setting("build_dir", "build", "Folder where `make run`/`inovasi-kg publish` writes exports and the graph page."),
     Setting("lang", "id", "Preferred label language: id (Indonesian) or en (English)."),
-    Setting("query_timeout", 30.0, "Seconds an ad-hoc query may run before it is stopped."),
+    Setting("query_timeout", 30.0, "Seconds a query (named or ad-hoc) may run before it is stopped."),
+    Setting("query_memory_mb", 2048, "MiB of memory a query worker may use beyond its start; a query over it is stopped."),
     Setting("max_rows", 10000, "Most result rows a query returns; more are cut and flagged as truncated."),
     Setting("allow_service", False, "Allow SPARQL SERVICE (federated) calls to remote endpoints."),
 )
@@ -71,6 +73,7 @@ class Settings:
     build_dir: str = "build"
     lang: str = "id"
     query_timeout: float = 30.0
+    query_memory_mb: int = 2048
     max_rows: int = 10000
     allow_service: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -98,10 +101,15 @@ class Settings:
             raise UsageError(f"base_iri must be an http(s) IRI ending in / or #, got {self.base_iri!r}")
         if self.lang not in ("id", "en"):
             raise UsageError(f"lang must be 'id' or 'en', got {self.lang!r}")
-        if self.query_timeout <= 0:
-            raise UsageError("query_timeout must be positive")
-        if self.max_rows <= 0:
-            raise UsageError("max_rows must be positive")
+        if isinstance(self.query_timeout, bool) or not isinstance(self.query_timeout, (int, float)) \
+                or not math.isfinite(self.query_timeout) or self.query_timeout <= 0:
+            raise UsageError(f"query_timeout must be a positive finite number of seconds, got {self.query_timeout!r}")
+        for name in ("max_rows", "query_memory_mb"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise UsageError(f"{name} must be a positive whole number, got {value!r}")
+        if not str(self.store).strip():
+            raise UsageError("store must not be empty; give the folder of the store (default var/store)")
 
     @property
     def store_path(self) -> Path:

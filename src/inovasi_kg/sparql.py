@@ -1,26 +1,34 @@
-"""Running SPARQL on the store: a safe entry point, a row cap, a timeout, and result formats."""
+"""Running SPARQL: the policy for ad-hoc queries (decided on the parsed query), a row cap, a time
+limit, and result formats.
+
+Ad-hoc queries are parsed with rdflib's SPARQL 1.1 grammar before anything runs; updates (LOAD
+included), SERVICE (unless allowed) and dataset clauses naming graphs outside the store are refused
+on that parse, never on the query's text. The text handed to the engine is the one that was
+parsed: codepoint escapes (\\u0053) are expanded once, first, and a text that would expand again is
+refused, so the engine cannot read a different query than the one checked.
+"""
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
 import shutil
 import textwrap
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import QueryError, StoreError
 from .namespaces import curie
-from .queries import check_safe, query_prologue
+from .queries import query_prologue
+from .workers import FOLD, Reply, encode_term, evaluate, fold, json_term
 
-__all__ = ["FOLD", "RESULT_FORMATS", "QueryResult", "execute", "fold"]
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
-FOLD = ox.NamedNode("urn:inovasi-kg:fn:fold")
+__all__ = ["FOLD", "RESULT_FORMATS", "QueryResult", "check_query", "execute", "fold"]
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -29,16 +37,6 @@ RESULT_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: `fold("Ségo") == "sego"`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _fold_fn(term: Any) -> ox.Literal | None:
-    return ox.Literal(fold(term.value)) if isinstance(term, ox.Literal) else None
 
 
 @dataclass
@@ -81,7 +79,7 @@ class QueryResult:
             binding = {}
             for var, term in zip(self.variables, row, strict=True):
                 if term is not None:
-                    binding[var] = _json_term(term)
+                    binding[var] = json_term(term)
             bindings.append(binding)
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
@@ -119,19 +117,6 @@ def _fit(natural: list[int], total: int, limit: int) -> list[int]:
     return [max(1, w) for w in widths]
 
 
-def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 def _display(term: Any) -> str:
     if term is None:
         return ""
@@ -155,38 +140,143 @@ def python_value(term: Any) -> Any:
     return term.value
 
 
-def _run(store: ox.Store, text: str, substitutions: dict[ox.Variable, Any] | None, max_rows: int) -> QueryResult:
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UPDATE_NAMES = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
+                 "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA",
+                 "DeleteWhere": "DELETE WHERE", "Modify": "DELETE/INSERT"}
+
+
+def _expand_escapes(text: str) -> str:
+    """SPARQL 1.1 section 19.2: codepoint escapes are replaced before parsing, once."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"invalid codepoint escape {m.group(0)!r}")
+        return chr(code)
+
+    expanded = _ESCAPE.sub(char, text)
+    if _ESCAPE.search(expanded):
+        raise QueryError("the query has a codepoint escape that expands into another escape (such as \\u005Cu0041); "
+                         "write the character itself")
+    return expanded
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _walk(node: Any) -> Any:
+    """Every CompValue in an rdflib parse tree."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+
+
+def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str] = frozenset()) -> str:
+    """Parse an ad-hoc query and refuse what a read-only endpoint must not run; returns the text to run.
+
+    Raises QueryError for an empty or comment-only query, text that is not valid Unicode, bad
+    syntax (with line and column), an update (LOAD included), SERVICE unless `allow_service`, a
+    dataset clause (FROM / FROM NAMED) naming a graph not in `graphs`, or nesting deeper than the
+    parser can take.
+    """
     try:
-        answer = store.query(text, substitutions=substitutions or None, custom_functions={FOLD: _fold_fn})
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise QueryError(f"the query is not valid UTF-8 text (at character {err.start + 1})") from None
+    if not text.strip():
+        raise QueryError("the query is empty; give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if _only_comments(text):
+        raise QueryError("the query has only comments; give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if "\x00" in text:
+        raise QueryError("the query contains a NUL character")
+    expanded = _expand_escapes(text)
+    tree = _parse(expanded)
+    for node in _walk(tree):
+        if node.name == "ServiceGraphPattern" and not allow_service:
+            raise QueryError(f"SERVICE <{node.get('term')}> (a federated call to another endpoint) is refused; allow "
+                             f"it with --allow-service or the allow_service setting")
+        if node.name == "DatasetClause":
+            iri = str(node.get("default") or node.get("named"))
+            if iri not in graphs:
+                clause = "FROM NAMED" if node.get("named") is not None else "FROM"
+                known = ", ".join(f"<{g}>" for g in sorted(graphs)) or "none"
+                raise QueryError(f"{clause} <{iri}> names a graph that is not in the store (graphs in the store: "
+                                 f"{known}); queries read only the store")
+    return expanded
+
+
+def _parse(text: str) -> Any:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import Query, UpdateUnit
+
+    full = query_prologue() + text
+    try:
+        return Query.parse_string(full, parse_all=True)
+    except RecursionError:
+        raise QueryError("the query nests groups more deeply than the parser can take; flatten it") from None
+    except ParseException as err:
+        syntax = err
+    except Exception as err:  # rdflib raises plain exceptions for some bad terms (e.g. an undefined prefix)
+        raise _engine_syntax_error(full) or QueryError(f"SPARQL syntax error: {err}") from None
+    try:
+        update = UpdateUnit.parse_string(full, parse_all=True)
+    except (ParseException, RecursionError, Exception):
+        update = None
+    if update is not None:
+        names = [n.name for n in _walk(update) if n.name in _UPDATE_NAMES]
+        what = _UPDATE_NAMES[names[-1]] if names else "an update"
+        raise QueryError(f"{what} is an update; queries here only read (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+    engine = _engine_syntax_error(full)
+    if engine is not None:
+        raise engine
+    offset = query_prologue().count("\n")
+    line, col = syntax.lineno - offset, syntax.col
+    message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(syntax.msg))
+    found = f", found {syntax.found!r}" if getattr(syntax, "found", None) else ""
+    raise QueryError(f"not standard SPARQL 1.1 at line {line}, column {col}: {message}{found}{_snippet(text, line, col)}",
+                     line=line, column=col)
+
+
+def _snippet(text: str, line: int | None, col: int | None) -> str:
+    lines = text.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    return f"\n    {lines[line - 1]}\n    {' ' * max((col or 1) - 1, 0)}^"
+
+
+def _engine_syntax_error(full: str) -> QueryError | None:
+    """The engine's own syntax error for a text that failed to parse, with its better position.
+
+    The text gets a suffix (a new line and an unclosed `{`) that no valid query can end with, so
+    the engine always stops at a syntax error and never runs anything. An error at the suffix means
+    the engine would accept the text itself: None, and rdflib's error is reported instead.
+    """
+    probe = full + "\n{"
+    try:
+        ox.Store().query(probe)
     except SyntaxError as err:
-        raise _syntax_error(err, text) from None
-    except (RuntimeError, OSError, ValueError) as err:
-        raise QueryError(f"the query failed: {err}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows: list[tuple[Any, ...]] = []
-        truncated = False
-        for solution in answer:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append(tuple(solution[v] for v in variables))
-        return QueryResult("select", variables, rows, truncated=truncated)
-    triples: list[ox.Triple] = []
-    truncated = False
-    for t in answer:
-        if len(triples) >= max_rows:
-            truncated = True
-            break
-        triples.append(t)
-    return QueryResult("graph", triples=triples, truncated=truncated)
+        msg = str(err.msg if hasattr(err, "msg") else err)
+        at = re.match(r"error at (\d+):(\d+)", msg)
+        last = probe.count("\n") + 1
+        if at is None or int(at.group(1)) >= last:
+            return None
+        return _syntax_error(msg, err.lineno, err.offset, full)
+    except Exception:  # pragma: no cover - the suffix makes every text a syntax error
+        return None
+    return None  # pragma: no cover
 
 
-def _syntax_error(err: SyntaxError, text: str) -> QueryError:
-    line, col = err.lineno, err.offset
-    msg = str(err.msg if hasattr(err, "msg") else err)
+def _syntax_error(message: str, lineno: int | None, offset_col: int | None, text: str) -> QueryError:
+    line, col, msg = lineno, offset_col, message
     at = re.match(r"error at (\d+):(\d+): (.*)", msg, re.DOTALL)
     if at:
         line, col, msg = int(at.group(1)), int(at.group(2)), at.group(3)
@@ -196,55 +286,19 @@ def _syntax_error(err: SyntaxError, text: str) -> QueryError:
     if line is not None:
         line -= offset
     where = f"line {line}, column {col}" if line is not None else "unknown position"
-    snippet = ""
-    if line is not None and 1 <= line <= len(text.splitlines()) - offset:
-        source_line = text.splitlines()[line - 1 + offset]
-        snippet = f"\n    {source_line}\n    {' ' * max((col or 1) - 1, 0)}^"
-    return QueryError(f"SPARQL syntax error at {where}: {msg}{snippet}", line=line, column=col)
+    user_text = "\n".join(text.splitlines()[offset:])
+    return QueryError(f"SPARQL syntax error at {where}: {msg}{_snippet(user_text, line, col)}", line=line, column=col)
 
 
-def _child(conn: Any, store_path: str | None, store: ox.Store | None, text: str,
-           substitutions: dict[ox.Variable, Any] | None, max_rows: int) -> None:
-    try:
-        target = ox.Store.read_only(store_path) if store_path else store
-        assert target is not None
-        result = _run(target, text, substitutions, max_rows)
-        payload = result.serialize("ntriples") if result.kind == "graph" else result._json()
-        conn.send(("ok", result.kind, payload, result.truncated))
-    except QueryError as err:
-        conn.send(("error", str(err), err.line, err.column))
-    except BaseException as err:  # pragma: no cover - reported to the parent
-        conn.send(("error", f"the query failed: {err}", None, None))
-    finally:
-        conn.close()
-
-
-def execute(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, Any] | None = None,
-            max_rows: int = 10000, timeout: float | None = None, allow_service: bool = False,
-            store_path: str | None = None) -> QueryResult:
-    """Run a read-only query with the project prefixes; QueryError for bad syntax, updates, SERVICE or timeout.
-
-    With `timeout`, the query runs in a child process that is stopped when time runs out.
-    """
-    check_safe(query, allow_service=allow_service)
-    text = query_prologue() + query
-    if timeout is None:
-        return _run(store, text, substitutions, max_rows)
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, store_path, None if store_path else store, text,
-                                            substitutions, max_rows), daemon=True)
-    proc.start()
-    child.close()
-    if not parent.poll(timeout):
-        proc.kill()
-        proc.join()
-        raise QueryError(f"the query ran longer than {timeout:g} s and was stopped (raise --timeout to allow more)")
-    message = parent.recv()
-    proc.join()
-    if message[0] == "error":
-        raise QueryError(message[1], line=message[2], column=message[3])
-    _, kind, payload, truncated = message
+def _result(reply: Reply, text: str) -> QueryResult:
+    status = reply[0]
+    if status == "syntax":
+        raise _syntax_error(reply[1], reply[2], reply[3], text)
+    if status == "store":
+        raise StoreError(reply[1])
+    if status != "ok":
+        raise QueryError(reply[1])
+    _, kind, payload, truncated = reply
     if kind == "graph":
         return QueryResult("graph", triples=list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)), truncated=truncated)
     parsed = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
@@ -253,3 +307,20 @@ def execute(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, Any
     variables = [v.value for v in parsed.variables]
     rows = [tuple(s[v] for v in variables) for s in parsed]
     return QueryResult("select", variables, rows, truncated=truncated)
+
+
+def execute(store: ox.Store | None, query: str, *, substitutions: dict[ox.Variable, Any] | None = None,
+            max_rows: int = 10000, timeout: float | None = None, pool: WorkerPool | None = None) -> QueryResult:
+    """Run a query with the project prefixes, in a worker of `pool` (time and memory limits) or on `store`.
+
+    The caller checks ad-hoc text with `check_query` first. Raises QueryError (bad syntax, time or
+    memory limit) or StoreError (the store is damaged).
+    """
+    text = query_prologue() + query
+    subs = {v.value: encode_term(t) for v, t in (substitutions or {}).items()}
+    if pool is not None:
+        reply = pool.run(text, subs, max_rows=max_rows, timeout=timeout if timeout is not None else 30.0)
+    else:
+        assert store is not None
+        reply = evaluate(store, text, subs, max_rows)
+    return _result(reply, text)

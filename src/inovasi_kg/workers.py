@@ -1,0 +1,420 @@
+"""Query workers: long-lived, read-only processes that run SPARQL with a time limit, a memory cap and an owner.
+
+A `WorkerPool` starts worker processes (`python -m inovasi_kg.workers`) that open the store
+read-only and answer one query at a time over a pipe. The caller waits at most the query's time
+limit; a worker that runs over it, or dies (for instance on its memory cap, an address-space
+limit set in the worker), is killed and replaced by a fresh one on the next query. A worker never
+outlives its owner: the kernel kills it when the thread that started it ends (Linux
+`PR_SET_PDEATHSIG`; the pool starts workers from one thread of its own), and a watchdog in the
+worker exits when its parent changes (every platform). The web server can share one pool
+between requests: `run` is thread-safe and each worker serves one query at a time.
+
+This module is also the worker's program, so it imports nothing heavy (no rdflib); the worker
+loads it without the package's `__init__`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import json
+import os
+import pickle
+import queue
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+import weakref
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from .errors import QueryError, StoreError
+
+__all__ = ["FOLD", "Reply", "WorkerPool", "encode_term", "fold", "json_term"]
+
+FOLD = ox.NamedNode("urn:inovasi-kg:fn:fold")
+_HEADER = struct.Struct(">I")
+# The worker program: this module, imported without the package's __init__ (which loads the whole API).
+_BOOT = ("import sys, types; pkg = types.ModuleType('inovasi_kg'); pkg.__path__ = [sys.argv[1]]; "
+         "sys.modules['inovasi_kg'] = pkg; from inovasi_kg.workers import main; main(sys.argv[2:])")
+_START_TIMEOUT = 60.0
+
+# A reply: ("ok", kind, payload, truncated) | ("syntax", message, line, column) | ("query", message)
+# | ("store", message) | ("memory", message)
+Reply = tuple[Any, ...]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: `fold("Ségo") == "sego"`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _fold_fn(term: Any) -> ox.Literal | None:
+    return ox.Literal(fold(term.value)) if isinstance(term, ox.Literal) else None
+
+
+def encode_term(term: ox.NamedNode | ox.Literal) -> tuple[str, str, str | None, str | None]:
+    """A picklable form of an IRI or literal (pyoxigraph terms do not cross process boundaries)."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, None, None)
+    return ("literal", term.value, None if term.language else term.datatype.value, term.language)
+
+
+def _decode_term(encoded: tuple[str, str, str | None, str | None]) -> ox.NamedNode | ox.Literal:
+    kind, value, datatype, language = encoded
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
+
+
+def json_term(term: Any) -> dict[str, str]:
+    """A term in the SPARQL 1.1 JSON results form."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, max_rows: int) -> Reply:
+    """Run one query on `store` and return the reply a worker sends (also used in process)."""
+    subs: dict[ox.Variable, Any] = {ox.Variable(k): _decode_term(v) for k, v in (substitutions or {}).items()}
+    try:
+        answer = store.query(text, substitutions=subs or None, custom_functions={FOLD: _fold_fn})
+        if isinstance(answer, ox.QueryBoolean):
+            return ("ok", "ask", json.dumps({"head": {}, "boolean": bool(answer)}).encode(), False)
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            bindings: list[dict[str, Any]] = []
+            truncated = False
+            for solution in answer:
+                if len(bindings) >= max_rows:
+                    truncated = True
+                    break
+                bindings.append({v: json_term(solution[v]) for v in variables if solution[v] is not None})
+            body = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+            return ("ok", "select", json.dumps(body).encode(), truncated)
+        triples: list[ox.Triple] = []
+        truncated = False
+        for t in answer:
+            if len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(t)
+        return ("ok", "graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", truncated)
+    except SyntaxError as err:
+        return ("syntax", str(err.msg if hasattr(err, "msg") else err), err.lineno, err.offset)
+    except MemoryError:
+        return ("memory", "the query needed more memory than it may use")
+    except (RuntimeError, OSError, ValueError) as err:
+        text_err = str(err)
+        if "Corruption" in text_err or "IO error" in text_err:
+            return ("store", text_err.splitlines()[0][:200])
+        return ("query", f"the query failed: {text_err}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent side
+
+
+class _Worker:
+    def __init__(self, proc: subprocess.Popen[bytes], stderr: IO[bytes]) -> None:
+        self.proc, self.stderr = proc, stderr
+        assert proc.stdin is not None and proc.stdout is not None
+        self.stdin, self.stdout = proc.stdin, proc.stdout
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for handle in (self.stdin, self.stdout, self.stderr):
+            try:
+                handle.close()
+            except OSError:  # pragma: no cover
+                pass
+
+    def close(self) -> None:
+        try:
+            self.stdin.close()  # the worker ends on end of input
+            self.proc.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+    def stderr_tail(self) -> str:
+        try:
+            self.stderr.seek(0)
+            return self.stderr.read()[-2000:].decode("utf-8", "replace")
+        except (OSError, ValueError):  # pragma: no cover
+            return ""
+
+
+def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
+    """Read n bytes from fd before `deadline`; None on end of file; TimeoutError when time runs out."""
+    chunks: list[bytes] = []
+    while n > 0:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                raise TimeoutError
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd: int, deadline: float | None) -> Any:
+    head = _read_exact(fd, _HEADER.size, deadline)
+    if head is None:
+        return None
+    body = _read_exact(fd, _HEADER.unpack(head)[0], deadline)
+    if body is None:
+        return None
+    return pickle.loads(body)
+
+
+def _write_frame(handle: IO[bytes], message: Any) -> None:
+    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    handle.write(_HEADER.pack(len(body)) + body)
+    handle.flush()
+
+
+class _Spawner:
+    """One long-lived thread that starts every worker of a pool (PR_SET_PDEATHSIG is per thread)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], _Worker], Future[_Worker]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="inovasi-kg-spawner", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            make, future = job
+            try:
+                future.set_result(make())
+            except BaseException as err:  # handed to the caller
+                future.set_exception(err)
+
+    def spawn(self, make: Callable[[], _Worker]) -> _Worker:
+        future: Future[_Worker] = Future()
+        self._jobs.put((make, future))
+        return future.result()
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+
+class WorkerPool:
+    """A pool of read-only query workers over the store at `store`.
+
+        >>> pool = WorkerPool(Path("var/store"), size=1, memory_mb=1024)    # doctest: +SKIP
+        >>> pool.run("ASK { ?s ?p ?o }", None, max_rows=10, timeout=5.0)   # doctest: +SKIP
+        ('ok', 'ask', b'{"head": {}, "boolean": true}', False)
+    """
+
+    def __init__(self, store: Path, *, size: int = 1, memory_mb: int = 2048) -> None:
+        if size < 1:
+            raise ValueError("a pool needs at least one worker")
+        self.store, self.size, self.memory_mb = Path(store).absolute(), size, memory_mb
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(size):
+            self._idle.put(None)  # a slot: a worker is started on first use
+        self._spawner = _Spawner()
+        self._workers: weakref.WeakSet[_Worker] = weakref.WeakSet()
+        self._closed = False
+        _POOLS.add(self)
+
+    def _start(self) -> _Worker:
+        stderr = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, str(Path(__file__).parent), str(self.store), str(self.memory_mb),
+             str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env, close_fds=True,
+            start_new_session=True,  # a terminal's Ctrl-C reaches the command, which then ends its workers
+        )
+        worker = _Worker(proc, stderr)
+        try:
+            hello = _read_frame(proc.stdout.fileno(), time.monotonic() + _START_TIMEOUT)  # type: ignore[union-attr]
+        except TimeoutError:
+            hello = None
+        if hello != ("ready",):
+            tail = worker.stderr_tail().strip().splitlines()
+            worker.kill()
+            raise StoreError("a query worker did not start" + (f": {tail[-1]}" if tail else ""))
+        self._workers.add(worker)
+        return worker
+
+    def run(self, text: str, substitutions: dict[str, Any] | None, *, max_rows: int, timeout: float) -> Reply:
+        """Run one query in a worker; the reply, or QueryError when it runs out of time or memory."""
+        if self._closed:
+            raise StoreError("the query pool is closed")
+        worker = self._idle.get()
+        try:
+            if worker is None or not worker.alive():
+                worker = self._spawner.spawn(self._start)
+            reply = self._ask(worker, ("query", text, substitutions, max_rows), timeout)
+        except BaseException:
+            if worker is not None and worker.alive():
+                worker.kill()
+            self._idle.put(None)
+            raise
+        self._idle.put(worker if worker.alive() else None)
+        return reply
+
+    def _ask(self, worker: _Worker, request: Any, timeout: float) -> Reply:
+        try:
+            _write_frame(worker.stdin, request)
+        except (BrokenPipeError, OSError):
+            worker.kill()
+            raise StoreError("a query worker ended unexpectedly; try again") from None
+        try:
+            reply = _read_frame(worker.stdout.fileno(), time.monotonic() + timeout)
+        except TimeoutError:
+            worker.kill()
+            raise QueryError(f"the query ran longer than {timeout:g} s and was stopped "
+                             f"(raise --timeout or the query_timeout setting to allow more)") from None
+        if reply is None:  # the worker died mid-query
+            worker.kill()
+            tail = worker.stderr_tail()
+            code = worker.proc.returncode
+            if "memory allocation" in tail or "MemoryError" in tail or code in (-signal.SIGABRT, -signal.SIGSEGV):
+                raise QueryError(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
+                                 f"(raise the query_memory_mb setting to allow more)")
+            raise StoreError(f"the query worker stopped unexpectedly (exit status {code}); try again")
+        if reply[0] == "memory":
+            worker.kill()
+            raise QueryError(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
+                             f"(raise the query_memory_mb setting to allow more)")
+        return tuple(reply)
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and monitoring)."""
+        return sorted(w.proc.pid for w in list(self._workers) if w.alive())
+
+    def close(self) -> None:
+        """End every worker (idle ones cleanly, busy ones by force)."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in list(self._workers):
+            worker.close()
+        self._spawner.stop()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_pools() -> None:
+    for pool in list(_POOLS):
+        pool.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker side
+
+
+def _bind_to_parent(parent: int) -> None:
+    """Die with the parent: PR_SET_PDEATHSIG on Linux, and a watchdog thread everywhere."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover
+            pass
+    if os.getppid() != parent:
+        os._exit(0)  # the parent ended before we were bound to it
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.2)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="watchdog", daemon=True).start()
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap the address space at what the worker uses now plus `memory_mb` MiB."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            now = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # pragma: no cover - no /proc
+        now = 0
+    limit = now + memory_mb * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):  # pragma: no cover - a lower hard limit is already set
+        pass
+
+
+def _serve(store_path: Path, inp: IO[bytes], out: IO[bytes]) -> None:
+    from .store import open_store, store_error, store_info
+
+    generation: str | None = None
+    store: ox.Store | None = None
+    while (request := _read_frame(inp.fileno(), None)) is not None:
+        _, text, substitutions, max_rows = request
+        try:
+            current = store_info(store_path).generation
+            if store is None or current != generation:
+                store, generation = None, None
+                store = open_store(store_path)
+                generation = current
+            reply = evaluate(store, text, substitutions, max_rows)
+            if reply[0] == "store":
+                reply = ("store", str(store_error(store_path, RuntimeError(reply[1]))))
+                store, generation = None, None
+        except StoreError as err:
+            reply = ("store", str(err))
+        except MemoryError:
+            reply = ("memory", "out of memory")
+        _write_frame(out, reply)
+
+
+def main(argv: list[str]) -> None:
+    """The worker program: arguments STORE MEMORY_MB PARENT_PID (see `_BOOT`)."""
+    store_path, memory_mb, parent = Path(argv[0]), int(argv[1]), int(argv[2])
+    _bind_to_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner decides when a worker stops
+    # Replies go over the original stdout; anything else printed goes to stderr.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    _limit_memory(memory_mb)
+    _write_frame(out, ("ready",))
+    _serve(store_path, sys.stdin.buffer, out)
+
