@@ -61,8 +61,8 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ("unknown reference", _unknown_reference, "inovasi.csv:2:5: unknown reference '33.71.bapeda' in column 'pengelola'; "
                                               "no such id in organisasi.csv"),
     ("duplicate id", _duplicate_id, "inovasi.csv:4:1: duplicate id '33.71.sipput'; first defined at inovasi.csv:3"),
-    ("bad number", _bad_number, "peringkat.csv:6:8: expected a decimal number, got '2,478' (use '.' as the decimal "
-                                "separator)"),
+    ("bad number", _bad_number, "peringkat.csv:6:8: expected a whole number (digits only, no separators), got '2,478': "
+                                "in Indonesian writing it is 2.478; in English writing it is 2478; write 2478 (digits only)"),
     ("bad date", _bad_date, "perubahan.csv:2:6: expected a date as YYYY-MM-DD, got '2017-13-01'"),
     ("missing quote", _missing_quote, "inovasi.csv:3:12: missing quote: column 'sumber' must name at least one quote"),
     ("invalid IRI character", _bad_iri_character, "hasil_inovasi.csv:6:1: invalid IRI character(s) ' >' in id "

@@ -39,7 +39,7 @@ def _literal(value: Any, col: Column) -> ox.Literal:
     if kind in ("text", "alt"):
         return ox.Literal(str(value), language=col.lang)
     if kind == "int":
-        return ox.Literal(str(value), datatype=_N(str(XSD.integer)))
+        return ox.Literal(str(value), datatype=_N(str(col.datatype or XSD.integer)))
     if kind == "decimal":
         assert isinstance(value, Decimal)
         return ox.Literal(_decimal_lexical(value), datatype=_N(str(XSD.decimal)))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +91,13 @@ def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
             out.add(_display(path), None, None,
                     f"unknown table {path.name!r}; expected one of: {', '.join(sorted(known))}")
     data = LoadedData(folder)
+    failed: set[str] = set()  # tables with a bad file or a dropped row: references into them are not checked
     for table in TABLES:
         path = folder / table.file
+        before = len(out.errors)
         data.rows[table.name] = _read_table(path, table, concepts, out, data.headers) if path.exists() else []
+        if len(out.errors) > before:
+            failed.add(table.name)
     if not data.rows.get("kutipan") and not out.errors:
         out.add(_display(folder / "kutipan.csv"), None, None, "missing: every fact needs a quote, and there is no quote table")
     first_seen: dict[str, Row] = {}
@@ -105,8 +109,16 @@ def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
         else:
             first_seen[row.id] = row
     data.by_id = first_seen
+    unchecked: dict[str, list[str]] = {}
     for row in data:
-        _check_refs(row, data, out)
+        _check_refs(row, data, out, failed, unchecked)
+        _check_row(row, data, out)
+    for target, places in sorted(unchecked.items()):
+        shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
+        out.add(_display(folder / f"{target}.csv"), None, None,
+                f"{len(places)} reference(s) into this table (from {shown}) name ids it does not have; they were not "
+                f"checked one by one because the table has errors (above): fix those first")
+    _check_cycles(data, out)
     out.raise_if_any()
     return data
 
@@ -222,19 +234,14 @@ def _parse_value(text: str, col: Column, concepts: dict[str, set[str]], error: A
         return text
     if kind == "int":
         if not _INT.fullmatch(text):
-            error(f"expected an integer, got {text!r}")
+            error(_not_whole(text))
+            return None
+        if not _INT_MIN <= int(text) <= _INT_MAX:
+            error(f"the whole number {text} is outside what the store keeps ({_INT_MIN} to {_INT_MAX})")
             return None
         return int(text)
     if kind == "decimal":
-        if not _DECIMAL.fullmatch(text):
-            hint = " (use '.' as the decimal separator)" if "," in text else ""
-            error(f"expected a decimal number, got {text!r}{hint}")
-            return None
-        try:
-            return Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern already excludes this
-            error(f"expected a decimal number, got {text!r}")
-            return None
+        return _parse_decimal(text, error)
     if kind == "date":
         try:
             if not _DATE.fullmatch(text):
@@ -244,8 +251,8 @@ def _parse_value(text: str, col: Column, concepts: dict[str, set[str]], error: A
             error(f"expected a date as YYYY-MM-DD, got {text!r}")
             return None
     if kind == "year":
-        if not _YEAR.fullmatch(text):
-            error(f"expected a year as YYYY, got {text!r}")
+        if not _YEAR.fullmatch(text) or text == "0000":
+            error(f"expected a year as YYYY (0001 to 9999), got {text!r}")
             return None
         return text
     if kind == "iri":
@@ -278,7 +285,82 @@ def _parse_value(text: str, col: Column, concepts: dict[str, set[str]], error: A
     raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover
 
 
-def _check_refs(row: Row, data: LoadedData, out: _Collector) -> None:
+# Oxigraph keeps xsd:integer as a 64-bit number and xsd:decimal as a 128-bit number with 18 digits
+# after the point; a value beyond that would be stored but not computed with, so it is refused.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+_DECIMAL_MAX = Decimal("170141183460469231731.687303715884105727")
+_DECIMAL_PLACES = 18
+# Indonesian writing groups thousands with '.' and marks decimals with ','; English the other way.
+_ID_FORM = re.compile(r"-?(?:[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
+_EN_FORM = re.compile(r"-?(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+def readings(text: str) -> dict[str, Decimal]:
+    """What a number written as `text` means in Indonesian and in English writing (where it is one).
+
+        >>> readings("2.478")
+        {'Indonesian': Decimal('2478'), 'English': Decimal('2.478')}
+        >>> readings("2,5")
+        {'Indonesian': Decimal('2.5')}
+    """
+    out: dict[str, Decimal] = {}
+    if _ID_FORM.fullmatch(text):
+        out["Indonesian"] = Decimal(text.replace(".", "").replace(",", "."))
+    if _EN_FORM.fullmatch(text):
+        out["English"] = Decimal(text.replace(",", ""))
+    return out
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _both(found: dict[str, Decimal]) -> str:
+    return "; ".join(f"in {conv} writing it is {_plain(v)}" for conv, v in found.items())
+
+
+def _not_whole(text: str) -> str:
+    found = readings(text)
+    if not found:
+        return f"expected a whole number (digits only, no separators), got {text!r}"
+    whole = sorted({_plain(v) for v in found.values() if v == v.to_integral_value()})
+    advice = f"; write {' or '.join(whole)} (digits only)" if whole else "; this column takes whole numbers only"
+    return f"expected a whole number (digits only, no separators), got {text!r}: {_both(found)}{advice}"
+
+
+def _unambiguous(value: Decimal) -> str:
+    """The plain form of `value` that reads the same in both conventions (2.478 -> 2.4780)."""
+    text = _plain(value)
+    return text + "0" if len(readings(text)) > 1 and len(set(readings(text).values())) > 1 else text
+
+
+def _parse_decimal(text: str, error: Any) -> Decimal | None:
+    found = readings(text)
+    ambiguous = len(set(found.values())) > 1
+    if not _DECIMAL.fullmatch(text) or ambiguous:
+        if not found:
+            error(f"expected a decimal number such as 2478 or 2.5, got {text!r}")
+        elif ambiguous:
+            error(f"ambiguous number {text!r}: {_both(found)}; write "
+                  + " or ".join(f"{_unambiguous(v)} for the {conv} reading" for conv, v in found.items()))
+        else:
+            (conv, value), = found.items()
+            error(f"expected a decimal number with '.' as the decimal point and no grouping, got {text!r}: "
+                  f"in {conv} writing it is {_plain(value)}; write {_unambiguous(value)}")
+        return None
+    value = Decimal(text)
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places > _DECIMAL_PLACES:
+        error(f"{text!r} has {places} digits after the point; the store keeps {_DECIMAL_PLACES} (it is refused, not rounded)")
+        return None
+    if abs(value) > _DECIMAL_MAX:
+        error(f"{text!r} is larger than the store keeps (at most {_DECIMAL_MAX})")
+        return None
+    return value
+
+
+def _check_refs(row: Row, data: LoadedData, out: _Collector, failed: set[str], unchecked: dict[str, list[str]]) -> None:
     file = _display(data.folder / row.table.file)
     header = data.headers.get(row.table.name, [])
     for col in row.table.columns:
@@ -288,10 +370,69 @@ def _check_refs(row: Row, data: LoadedData, out: _Collector) -> None:
             target = data.by_id.get(value)
             column = header.index(col.name) + 1 if col.name in header else None
             if target is None:
+                broken = [t for t in col.target if t in failed] if col.target != ("*",) else sorted(failed)
+                if broken:  # a knock-on of a table that failed: one line for all of them
+                    unchecked.setdefault(broken[0], []).append(f"{row.table.file}:{row.line}")
+                    continue
                 where = "any table" if col.target == ("*",) else ", ".join(f"{t}.csv" for t in col.target)
                 out.add(file, row.line, column, f"unknown reference {value!r} in column {col.name!r}; no such id in {where}")
             elif col.target != ("*",) and target.table.name not in col.target:
                 out.add(file, row.line, column,
                         f"reference {value!r} in column {col.name!r} points to {target.table.file}; expected a row of "
                         + ", ".join(f"{t}.csv" for t in col.target))
+            elif value == row.id:
+                out.add(file, row.line, column, f"row {row.id!r} refers to itself in column {col.name!r}")
 
+
+def _check_row(row: Row, data: LoadedData, out: _Collector) -> None:
+    """Checks across the cells of one row: order of start and end, columns that exclude each other."""
+    file = _display(data.folder / row.table.file)
+    header = data.headers.get(row.table.name, [])
+    for first, second in row.table.order:
+        a, b = row.first(first), row.first(second)
+        if a is not None and b is not None and str(a) > str(b):
+            out.add(file, row.line, header.index(second) + 1,
+                    f"{second} {b} is before {first} {a}; a period cannot end before it starts")
+    for left, right in row.table.disjoint:
+        both = sorted(set(row.cells.get(left, [])) & set(row.cells.get(right, [])))
+        if both:
+            out.add(file, row.line, header.index(right) + 1,
+                    f"{both[0]!r} is in both {left!r} and {right!r}; a change cannot go from an organisation to itself")
+
+
+def _check_cycles(data: LoadedData, out: _Collector) -> None:
+    """A chain of references within one table through one column may not come back to where it started."""
+    for table in TABLES:
+        for col in table.columns:
+            if col.kind != "ref" or table.name not in col.target:
+                continue
+            edges = {row.id: [v for v in row.cells.get(col.name, []) if v != row.id]
+                     for row in data.rows.get(table.name, [])}
+            reported: set[frozenset[str]] = set()
+            for start in sorted(edges):
+                cycle = _find_cycle(start, edges)
+                if cycle and frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    row = data.by_id[start]
+                    header = data.headers.get(table.name, [])
+                    out.add(_display(data.folder / table.file), row.line, header.index(col.name) + 1,
+                            f"column {col.name!r} goes round in a circle: {' -> '.join([*cycle, cycle[0]])}")
+
+
+def _find_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None:
+    path, on_path = [start], {start}
+    stack = [iter(edges.get(start, []))]
+    while stack:
+        nxt = next(stack[-1], None)
+        if nxt is None:
+            stack.pop()
+            on_path.discard(path.pop())
+            continue
+        if nxt == start:
+            return list(path)
+        if nxt in on_path or nxt not in edges:
+            continue
+        path.append(nxt)
+        on_path.add(nxt)
+        stack.append(iter(edges.get(nxt, [])))
+    return None

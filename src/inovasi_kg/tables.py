@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib.term import URIRef
 
-from .namespaces import DQV, IDA, OA, QB, SCHEMA, SKOS
+from .namespaces import DQV, IDA, OA, QB, SCHEMA, SKOS, XSD
 
 __all__ = ["TABLES", "Column", "Table", "table"]
 
@@ -39,6 +39,7 @@ class Column:
     many: bool = False
     inverse: bool = False
     choices: dict[str, tuple[URIRef, ...]] = field(default_factory=dict)
+    datatype: URIRef | None = None  # for int cells: the literal's datatype when not xsd:integer
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class Table:
     classes: tuple[URIRef, ...]
     columns: tuple[Column, ...]
     constants: tuple[tuple[URIRef, URIRef], ...] = ()
+    # (earlier, later): the first column's value may not be after the second's (a period's start and end)
+    order: tuple[tuple[str, str], ...] = ()
+    # (a, b): no value may appear in both columns (a change from an organisation to itself)
+    disjoint: tuple[tuple[str, str], ...] = ()
 
     @property
     def file(self) -> str:
@@ -134,7 +139,7 @@ TABLES: tuple[Table, ...] = (
         _ref("asal", IDA.organisasiAsal, "organisasi", required=True, many=True),
         _ref("hasil", IDA.organisasiHasil, "organisasi", required=True, many=True),
         Column("tanggal", "date", IDA.tanggalPerubahan, required=True),
-    )),
+    ), disjoint=(("asal", "hasil"),)),
     Table("produk_hukum", "produk-hukum", (), (
         *_base(),
         Column("kelas", "class", required=True, choices={
@@ -156,7 +161,7 @@ TABLES: tuple[Table, ...] = (
         *_base(),
         Column("tahun_awal", "year", IDA.tahunAwal, required=True),
         Column("tahun_akhir", "year", IDA.tahunAkhir, required=True),
-    )),
+    ), order=(("tahun_awal", "tahun_akhir"),)),
     Table("visi", "visi", (IDA.Visi,), (
         *_base(),
         _ref("wilayah", IDA.wilayah, "wilayah", required=True),
@@ -177,7 +182,7 @@ TABLES: tuple[Table, ...] = (
         Column("tahun_mulai", "year", IDA.tahunMulai),
         Column("jumlah_karya", "int", IDA.jumlahKarya),
         Column("jumlah_hingga_tahun", "year", IDA.jumlahHinggaTahun),
-    )),
+    ), order=(("tahun_mulai", "jumlah_hingga_tahun"),)),
     Table("inovasi", "inovasi", (IDA.InovasiDaerah,), (
         *_base(),
         _concept("bentuk", IDA.bentukInovasi, "bentuk-inovasi", required=True),
@@ -220,7 +225,7 @@ TABLES: tuple[Table, ...] = (
         _concept("kategori", IDA.kategoriPenghargaan, "kategori-penghargaan", required=True),
         Column("nomor_peringkat", "int", IDA.nomorPeringkat, required=True),
         _ref("penerima", IDA.penerima, *ORG_TABLES, required=True),
-        Column("skor", "decimal", IDA.skor, required=True),
+        Column("skor", "int", IDA.skor, required=True, datatype=XSD.decimal),  # a whole score, typed as decimal
         _ref("ditetapkan_dengan", IDA.ditetapkanDengan, "produk_hukum"),
     )),
     Table("statistik", "dataset-statistik", (QB.DataSet,), (
