@@ -351,6 +351,7 @@ def writing_store(path: Path) -> Iterator[_Writer]:
     except OSError as err:
         raise _os_error(path, err) from None
     writer: _Writer | None = None
+    partial: Path | None = None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -358,17 +359,29 @@ def writing_store(path: Path) -> Iterator[_Writer]:
         except StoreError:
             marker = None  # an unreadable marker of ours: this build replaces it
         _remove_leftovers(path, keep={(marker or {}).get("current"), (marker or {}).get("previous")})
-        writer = _Writer(path, _next_number(path, marker), marker)
+        number = _next_number(path, marker)
+        partial = path / f"gen-{number:06d}.partial"
+        writer = _Writer(path, number, marker)
         yield writer
-    except OSError as err:
-        raise _os_error(path, err) from None
+    except (OSError, RuntimeError) as err:
+        if isinstance(err, RuntimeError) and "IO error" not in str(err):
+            raise
+        raise _os_error(path, err if isinstance(err, OSError) else OSError(_errno_of(str(err)), str(err))) from None
     finally:
         if writer is not None:
             writer.store = None
-            if writer.partial.exists():
-                shutil.rmtree(writer.partial, ignore_errors=True)
+        if partial is not None and partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
+
+
+def _errno_of(message: str) -> int:
+    """The errno a RocksDB I/O error message names (it reports them as text)."""
+    for code in (errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EDQUOT):
+        if os.strerror(code) in message:
+            return code
+    return errno.EIO
 
 
 def _os_error(path: Path, err: OSError) -> StoreError:

@@ -253,7 +253,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         stderr = tempfile.TemporaryFile()
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", MALLOC_ARENA_MAX="2")
         proc = subprocess.Popen(
             [sys.executable, "-c", _BOOT, str(Path(__file__).parent), str(self.store), str(self.memory_mb),
              str(os.getpid())],
@@ -307,12 +307,12 @@ class WorkerPool:
             code = worker.proc.returncode
             if "memory allocation" in tail or "MemoryError" in tail or code in (-signal.SIGABRT, -signal.SIGSEGV):
                 raise QueryError(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
-                                 f"(raise the query_memory_mb setting to allow more)")
+                                 f"(raise --memory-limit or the query_memory_mb setting to allow more)")
             raise StoreError(f"the query worker stopped unexpectedly (exit status {code}); try again")
         if reply[0] == "memory":
             worker.kill()
             raise QueryError(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
-                             f"(raise the query_memory_mb setting to allow more)")
+                             f"(raise --memory-limit or the query_memory_mb setting to allow more)")
         return tuple(reply)
 
     def pids(self) -> list[int]:
@@ -368,21 +368,31 @@ def _bind_to_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watchdog", daemon=True).start()
 
 
-def _limit_memory(memory_mb: int) -> None:
-    """Cap the address space at what the worker uses now plus `memory_mb` MiB."""
+def _address_space() -> int:
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
-            now = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:  # pragma: no cover - no /proc
-        now = 0
-    limit = now + memory_mb * 1024 * 1024
+        return 0
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    """Cap the address space at what the worker uses now plus `memory_mb` MiB (None: lift the cap).
+
+    Only the soft limit is set, so the worker can lift it again before it opens a new generation
+    (opening reserves a few hundred MiB of address space that is never touched).
+    """
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = hard if memory_mb is None else _address_space() + memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):  # pragma: no cover - a lower hard limit is already set
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):  # pragma: no cover
         pass
 
 
-def _serve(store_path: Path, inp: IO[bytes], out: IO[bytes]) -> None:
+def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> None:
     from .store import open_store, store_error, store_info
 
     generation: str | None = None
@@ -393,8 +403,10 @@ def _serve(store_path: Path, inp: IO[bytes], out: IO[bytes]) -> None:
             current = store_info(store_path).generation
             if store is None or current != generation:
                 store, generation = None, None
+                _limit_memory(None)
                 store = open_store(store_path)
                 generation = current
+                _limit_memory(memory_mb)
             reply = evaluate(store, text, substitutions, max_rows)
             if reply[0] == "store":
                 reply = ("store", str(store_error(store_path, RuntimeError(reply[1]))))
@@ -414,7 +426,6 @@ def main(argv: list[str]) -> None:
     # Replies go over the original stdout; anything else printed goes to stderr.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    _limit_memory(memory_mb)
     _write_frame(out, ("ready",))
-    _serve(store_path, sys.stdin.buffer, out)
+    _serve(store_path, memory_mb, sys.stdin.buffer, out)
 
