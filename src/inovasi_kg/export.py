@@ -110,19 +110,18 @@ def write_output(target: str | Path, data: bytes) -> str:
         return "standard output"
     path = Path(target)
     try:
-        real = Path(os.path.realpath(path))
         try:
-            mode = real.stat().st_mode
+            mode = os.stat(path).st_mode  # follows links: what is really there
         except FileNotFoundError:
             mode = None
         if mode is not None and stat.S_ISDIR(mode):
             raise UsageError(f"cannot write {target}: it is a folder; give a file name")
-        if mode is not None and not stat.S_ISREG(mode):
-            fd = os.open(real, os.O_WRONLY | os.O_NOCTTY | (os.O_TRUNC if stat.S_ISREG(mode) else 0))
+        if mode is not None and not stat.S_ISREG(mode):  # a FIFO, a device, /dev/stdout: write through it
+            fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             return str(target)
-        write_atomic(real, data)
+        write_atomic(Path(os.path.realpath(path)), data)  # a link's target is replaced, the link kept
     except OSError as err:
         raise UsageError(f"cannot write {target}: {os_reason(err)}; nothing was changed") from None
     return str(target)
