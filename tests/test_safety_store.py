@@ -192,6 +192,26 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_store_whole(tmp_path: 
     assert len([e for e in os.listdir(path) if e.startswith("gen-")]) == 2
 
 
+def test_a_store_of_the_previous_layout_is_recognised_and_converted(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    path = tmp_path / "var-store"
+    old = ox.Store(str(path))  # inovasi-kg 0.1 wrote one Oxigraph store, its fingerprint in a named graph
+    graph = ox.NamedNode("urn:inovasi-kg:build")
+    old.add(ox.Quad(graph, ox.NamedNode("urn:inovasi-kg:fingerprint"), ox.Literal("abc"), graph))
+    old.flush()
+    del old
+    (path / "catatan.txt").write_text("mine\n")
+    stats = CliRunner().invoke(cli, ["stats", "--store", str(path)])
+    assert stats.exit_code == 2
+    assert stats.stderr == (f"error: the store at {path} has the layout of an older inovasi-kg; run `inovasi-kg build "
+                            f"--store {path}` to rebuild it in the current layout\n")
+    built = CliRunner().invoke(cli, ["build", "--store", str(path)])
+    assert built.exit_code == 0, built.output
+    assert sorted(os.listdir(path)) == [".build.lock", "catatan.txt", "gen-000001", MARKER]
+    assert CliRunner().invoke(cli, ["stats", "--store", str(path)]).exit_code == 0
+
+
 # --- 4. a damaged store is detected, not trusted -----------------------------------------------------------
 
 

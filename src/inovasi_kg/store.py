@@ -119,7 +119,7 @@ def check_store_path(path: Path) -> bool:
     if not path.is_dir():
         raise StoreError(f"{path} is {_kind(path)}, not an inovasi-kg store; refusing to touch it "
                          f"(choose a new or empty folder for --store)")
-    if (path / MARKER).is_file():
+    if (path / MARKER).is_file() or _legacy(path):
         return True
     entries = sorted(os.listdir(path))
     if not entries:
@@ -132,6 +132,28 @@ def check_store_path(path: Path) -> bool:
     raise StoreError(f"{path} is a folder that is not an inovasi-kg store (it holds {len(entries)} "
                      f"entr{'y' if len(entries) == 1 else 'ies'}: {shown}); refusing to write into it. Choose a new or "
                      f"empty folder for --store.{hint}")
+
+
+_ROCKSDB_FILE = re.compile(r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?|\d+\.(sst|log)")
+
+
+def _legacy(path: Path) -> bool:
+    """Whether `path` is a store of inovasi-kg 0.1 (one Oxigraph store, no marker, our fingerprint inside)."""
+    if not (path / "CURRENT").is_file() or (path / MARKER).exists():
+        return False
+    try:
+        store = ox.Store.read_only(str(path))
+        return next(iter(store.quads_for_pattern(None, _FINGERPRINT, None, META_GRAPH)), None) is not None
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _remove_legacy(path: Path) -> None:
+    """After the first build in the new layout, remove the 0.1 store's own files (ours, proven by `_legacy`)."""
+    for entry in os.listdir(path):
+        file = path / entry
+        if _ROCKSDB_FILE.fullmatch(entry) and file.is_file() and not file.is_symlink():
+            file.unlink(missing_ok=True)
 
 
 def read_marker(path: Path) -> dict[str, Any] | None:
@@ -163,6 +185,9 @@ def store_info(path: Path) -> StoreInfo:
     if not path.is_dir():
         raise StoreError(f"{path} is {_kind(path)}, not an inovasi-kg store")
     marker = read_marker(path)
+    if marker is None and _legacy(path):
+        raise StoreError(f"the store at {path} has the layout of an older inovasi-kg; run `inovasi-kg build --store "
+                         f"{path}` to rebuild it in the current layout")
     if marker is None:
         raise StoreError(f"{path} is not an inovasi-kg store (no {MARKER}); run `inovasi-kg build --store {path}` "
                          f"to make one in an empty or new folder")
@@ -267,6 +292,7 @@ class _Writer:
         self.name = f"gen-{number:06d}"
         self.partial = root / f"{self.name}.partial"
         self.store: ox.Store | None = ox.Store(str(self.partial))
+        self.committed = False
 
     def commit(self, fingerprint: str) -> None:
         """Close the new generation, record its manifest and make it current (atomically)."""
@@ -288,6 +314,7 @@ class _Writer:
         _write_marker(self.root, {"format": _FORMAT, "version": _VERSION, "current": self.name,
                                   "previous": previous, "fingerprint": fingerprint, "generations": generations})
         _remove_leftovers(self.root, keep={self.name, previous})
+        self.committed = True
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -341,8 +368,9 @@ def writing_store(path: Path) -> Iterator[_Writer]:
     current one stays as it was. StoreError (nothing touched) if `path` is not ours to write.
     """
     ours = check_store_path(path)
+    legacy = ours and _legacy(path)
     try:
-        if not ours:
+        if not ours or legacy:
             path.mkdir(parents=True, exist_ok=True)
             if not (path / MARKER).exists():
                 _write_marker(path, {"format": _FORMAT, "version": _VERSION, "current": None, "previous": None,
@@ -363,6 +391,8 @@ def writing_store(path: Path) -> Iterator[_Writer]:
         partial = path / f"gen-{number:06d}.partial"
         writer = _Writer(path, number, marker)
         yield writer
+        if legacy and writer.committed:
+            _remove_legacy(path)
     except (OSError, RuntimeError) as err:
         if isinstance(err, RuntimeError) and "IO error" not in str(err):
             raise
