@@ -1,8 +1,7 @@
 """Build stage: turn checked rows into RDF triples, one row at a time (a stream, no blank nodes).
 
-IRIs: `{base}id/{segment}/{id}` for every row; enacted legal acts ELI-style
-`{base}eli/{jenis}/{tahun}/{nomor}`, drafts `{base}eli/rancangan/{jenis}/{id}`; a quote's
-selector is `{quote}/selector`.
+Each column makes the triple its declaration says (tables.py); a table's own IRI rule and extra
+triples are declared beside it; every IRI comes from iris.py.
 """
 
 from __future__ import annotations
@@ -14,8 +13,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .iris import concept_iri, instance_iri
 from .load import LoadedData, Row
-from .namespaces import DQV, IDA, OA, RDF, SKOS, XSD, concept_iri
+from .namespaces import RDF, XSD
 from .tables import Column
 
 __all__ = ["iter_instance_triples", "row_iri"]
@@ -25,13 +25,10 @@ _TYPE = _N(str(RDF.type))
 
 
 def row_iri(row: Row, base: str) -> str:
-    """The minted IRI of a row (stable: built from its id or its legal-act type/year/number)."""
-    if row.table.name == "produk_hukum":
-        jenis = row.first("jenis")
-        if row.first("kelas") == "berlaku" and row.first("nomor") and row.first("tahun"):
-            return f"{base}eli/{jenis}/{row.first('tahun')}/{row.first('nomor')}"
-        return f"{base}eli/rancangan/{jenis}/{row.id}"
-    return f"{base}id/{row.table.segment}/{row.id}"
+    """The minted IRI of a row (stable: from its id, or by the table's own rule)."""
+    if row.table.iri is not None:
+        return row.table.iri(row, base)
+    return instance_iri(base, row.table.segment, row.id)
 
 
 def _literal(value: Any, col: Column) -> ox.Literal:
@@ -96,24 +93,5 @@ def _row_triples(row: Row, subject: ox.NamedNode, iris: dict[str, ox.NamedNode],
                 yield ox.Triple(obj, pred, subject)
             else:
                 yield ox.Triple(subject, pred, obj)
-    yield from _extra_triples(row, subject, iris)
-
-
-def _extra_triples(row: Row, subject: ox.NamedNode, iris: dict[str, ox.NamedNode]) -> Iterator[ox.Triple]:
-    name = row.table.name
-    if name == "kutipan":
-        text = str(row.first("teks"))
-        selector = _N(subject.value + "/selector")
-        yield ox.Triple(subject, _N(str(OA.hasSelector)), selector)
-        yield ox.Triple(selector, _TYPE, _N(str(OA.TextQuoteSelector)))
-        yield ox.Triple(selector, _N(str(OA.exact)), ox.Literal(text))
-        yield ox.Triple(subject, _N(str(SKOS.prefLabel)), ox.Literal(text, language="id"))
-    elif name == "wilayah":
-        # The id of a region row is its Kemendagri region code.
-        yield ox.Triple(subject, _N(str(IDA.kodeWilayah)), ox.Literal(row.id))
-    elif name == "peringkat":
-        # Shortcut like Wikidata's truthy wdt:P166: recipient -> award edition.
-        yield ox.Triple(iris[row.first("penerima")], _N(str(IDA.menerimaPenghargaan)), iris[row.first("edisi")])
-    elif name == "anotasi_mutu":
-        yield ox.Triple(iris[row.first("sasaran")], _N(str(DQV.hasQualityAnnotation)), subject)
-
+    if table.extra is not None:
+        yield from table.extra(row, subject, iris)

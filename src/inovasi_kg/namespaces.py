@@ -10,12 +10,37 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, TIME
 from rdflib.term import URIRef
 
 __all__ = [
-    "CV", "DCAT", "DCTERMS", "DQV", "ELI", "IDA", "KODE", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QB", "RDF",
-    "RDFS", "SCHEMA", "SDMX_ATTRIBUTE", "SDMX_DIMENSION", "SDMX_MEASURE", "SKOS", "TIME", "VOID", "XSD",
-    "bind_prefixes", "concept_iri", "curie",
+    "CV",
+    "DCAT",
+    "DCTERMS",
+    "DQV",
+    "ELI",
+    "IDA",
+    "IDA_NS",
+    "KODE",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SDMX_ATTRIBUTE",
+    "SDMX_DIMENSION",
+    "SDMX_MEASURE",
+    "SKOS",
+    "TIME",
+    "VOID",
+    "XSD",
+    "bind_prefixes",
+    "curie",
 ]
 
 ONTOLOGY_IRI = "https://w3id.org/inovasi-daerah/ontology"
+IDA_NS = Namespace(ONTOLOGY_IRI + "#")  # the project ontology's namespace (terms: `IDA`)
 KODE = Namespace("https://w3id.org/inovasi-daerah/kode/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -31,7 +56,7 @@ SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 class IDA(DefinedNamespace):
     """Terms of ontology/inovasi-daerah.ttl (a test keeps this list equal to the file)."""
 
-    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _NS = IDA_NS
     _fail = True
 
     # classes
@@ -142,7 +167,7 @@ class IDA(DefinedNamespace):
 
 
 PREFIXES: dict[str, str] = {
-    "ida": str(IDA._NS),
+    "ida": str(IDA_NS),
     "kode": str(KODE),
     **{scheme: f"{KODE}{scheme}/" for scheme in (
         "bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan",
@@ -168,11 +193,6 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "time": str(TIME),
 }
-
-
-def concept_iri(scheme: str, notation: str) -> str:
-    """IRI of a code-list concept: `concept_iri("bentuk-inovasi", "pelayanan-publik")`."""
-    return f"{KODE}{scheme}/{notation}"
 
 
 def curie(iri: str) -> str:

@@ -10,11 +10,21 @@ references name the `id` of a row in another table; concepts name a notation of 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib.term import URIRef
 
-from .namespaces import DQV, IDA, OA, QB, SCHEMA, SKOS, XSD
+from .iris import draft_act_iri, legal_act_iri, selector_iri
+from .namespaces import DQV, IDA, OA, QB, RDF, SCHEMA, SKOS, XSD
+
+if TYPE_CHECKING:
+    from .load import Row
+
+# The extra triples of a row beyond its columns: (row, its IRI, the IRIs of all rows by id) -> triples.
+Extra = Callable[["Row", ox.NamedNode, Mapping[str, ox.NamedNode]], Iterator[ox.Triple]]
 
 __all__ = ["TABLES", "Column", "Table", "table"]
 
@@ -55,6 +65,9 @@ class Table:
     order: tuple[tuple[str, str], ...] = ()
     # (a, b): no value may appear in both columns (a change from an organisation to itself)
     disjoint: tuple[tuple[str, str], ...] = ()
+    # the IRI of a row when it is not {base}id/{segment}/{id}: (row, base) -> IRI
+    iri: Callable[[Row, str], str] | None = None
+    extra: Extra | None = None
 
     @property
     def file(self) -> str:
@@ -92,6 +105,42 @@ def _text(name: str, predicate: URIRef, lang: str) -> Column:
 
 
 _ALT = Column("singkatan", "alt", SKOS.altLabel, lang="id", many=True)
+_N = ox.NamedNode
+
+
+def _t(s: ox.NamedNode, p: URIRef, o: ox.NamedNode | ox.Literal) -> ox.Triple:
+    return ox.Triple(s, _N(str(p)), o)
+
+
+def _legal_act(row: Row, base: str) -> str:
+    """Enacted acts ELI-style by type/year/number; drafts by their id."""
+    jenis = row.first("jenis")
+    if row.first("kelas") == "berlaku" and row.first("nomor") and row.first("tahun"):
+        return legal_act_iri(base, jenis, row.first("tahun"), row.first("nomor"))
+    return draft_act_iri(base, jenis, row.id)
+
+
+def _quote(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    text = str(row.first("teks"))
+    selector = _N(selector_iri(subject.value))
+    yield _t(subject, OA.hasSelector, selector)
+    yield _t(selector, RDF.type, _N(str(OA.TextQuoteSelector)))
+    yield _t(selector, OA.exact, ox.Literal(text))
+    yield _t(subject, SKOS.prefLabel, ox.Literal(text, language="id"))
+
+
+def _region(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    yield _t(subject, IDA.kodeWilayah, ox.Literal(row.id))  # the id of a region row is its Kemendagri code
+
+
+def _ranking(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    # Shortcut like Wikidata's truthy wdt:P166: recipient -> award edition.
+    yield _t(iris[row.first("penerima")], IDA.menerimaPenghargaan, iris[row.first("edisi")])
+
+
+def _annotation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    yield _t(iris[row.first("sasaran")], DQV.hasQualityAnnotation, subject)
+
 
 TABLES: tuple[Table, ...] = (
     Table("sumber", "sumber", (IDA.ArtikelSumber,), (
@@ -104,12 +153,12 @@ TABLES: tuple[Table, ...] = (
         Column("id", "id", required=True),
         _ref("sumber_dokumen", IDA.sumberDokumen, "sumber", required=True),
         Column("teks", "str", required=True),
-    )),
+    ), extra=_quote),
     Table("wilayah", "wilayah", (), (
         *_base(),
         Column("kelas", "class", required=True, choices={"provinsi": (IDA.Provinsi,), "kota": (IDA.Kota,)}),
         _ref("bagian_dari", IDA.bagianDari, "wilayah"),
-    )),
+    ), extra=_region),
     Table("organisasi", "organisasi", (), (
         *_base(),
         Column("kelas", "class", required=True, choices={
@@ -156,7 +205,7 @@ TABLES: tuple[Table, ...] = (
         _ref("berdasarkan", IDA.berdasarkan, "produk_hukum", many=True),
         _ref("tentang", IDA.tentang, "edisi_penghargaan", many=True),
         _ref("wilayah", IDA.wilayah, "wilayah"),
-    )),
+    ), iri=_legal_act),
     Table("periode", "periode", (IDA.Periode,), (
         *_base(),
         Column("tahun_awal", "year", IDA.tahunAwal, required=True),
@@ -227,7 +276,7 @@ TABLES: tuple[Table, ...] = (
         _ref("penerima", IDA.penerima, *ORG_TABLES, required=True),
         Column("skor", "int", IDA.skor, required=True, datatype=XSD.decimal),  # a whole score, typed as decimal
         _ref("ditetapkan_dengan", IDA.ditetapkanDengan, "produk_hukum"),
-    )),
+    ), extra=_ranking),
     Table("statistik", "dataset-statistik", (QB.DataSet,), (
         *_base(), _ref("wilayah", IDA.wilayah, "wilayah"),
     ), constants=((QB.structure, IDA.dsdIndikator),)),
@@ -251,7 +300,7 @@ TABLES: tuple[Table, ...] = (
         _ref("kutipan_bertentangan", IDA.kutipanBertentangan, "kutipan", required=True, many=True),
         _text("keterangan_id", IDA.keterangan, "id"),
         _text("keterangan_en", IDA.keterangan, "en"),
-    ), constants=((OA.motivatedBy, DQV.qualityAssessment),)),
+    ), constants=((OA.motivatedBy, DQV.qualityAssessment),), extra=_annotation),
 )
 
 _BY_NAME = {t.name: t for t in TABLES}
