@@ -1,4 +1,6 @@
-"""Shared fixtures: one real build of the shipped data into a temporary store, per session."""
+"""Shared fixtures: one real build of the shipped data per session, into the embedded store on disk
+and into the in-memory store (once with substitution, once binding parameters by an inline VALUES
+block), so the query and export tests run on every backend."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from inovasi_kg import Settings, build
+from inovasi_kg import KnowledgeGraph, Settings, build_store
+from inovasi_kg.pipeline import build as build_into
 from inovasi_kg.resources import data_dir, ontology_dir
-from inovasi_kg.store import open_store
+from inovasi_kg.store.layout import open_store
+from inovasi_kg.store.memory import MemoryBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_cd48a5bcf97942ce.txt"
@@ -33,8 +37,34 @@ def article() -> str:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("kg")
     s = Settings.load(store=str(root / "store"), build_dir=str(root / "build"))
-    build(s)
+    build_store(s)
     return s
+
+
+BACKENDS = ["embedded", "memory", "memory-values"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def kg(request: pytest.FixtureRequest, settings: Settings):  # type: ignore[no-untyped-def]
+    """The facade over each backend: the store on disk, memory, memory binding by VALUES."""
+    if request.param == "embedded":
+        graph = KnowledgeGraph(settings)
+    else:
+        backend = MemoryBackend(substitutions=request.param == "memory")
+        build_into(settings, backend)
+        graph = KnowledgeGraph(settings, backend)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def backend(settings: Settings):  # type: ignore[no-untyped-def]
+    """The embedded backend over the session's store."""
+    from inovasi_kg.store.embedded import EmbeddedBackend
+
+    b = EmbeddedBackend(Path(settings.store))
+    yield b
+    b.close()
 
 
 @pytest.fixture(scope="session")
@@ -43,12 +73,56 @@ def store(settings: Settings) -> ox.Store:
 
 
 @pytest.fixture(scope="session")
-def graph(store: ox.Store) -> Graph:
+def ranking() -> list[tuple[int, str, str, str]]:
+    """The article's ten-city ranking: rank, regional government, region code, score."""
+    return RANKING
+
+
+RANKING = [
+    (1, "Pemerintah Kota Surabaya", "35.78", "2690"),
+    (2, "Pemerintah Kota Tangerang Selatan", "36.74", "2643"),
+    (3, "Pemerintah Kota Makassar", "73.71", "2617"),
+    (4, "Pemerintah Kota Bontang", "64.74", "2548"),
+    (5, "Pemerintah Kota Magelang", "33.71", "2478"),
+    (6, "Pemerintah Kota Surakarta", "33.72", "2307"),
+    (7, "Pemerintah Kota Sawahlunto", "13.73", "2285"),
+    (8, "Pemerintah Kota Probolinggo", "35.74", "2260"),
+    (9, "Pemerintah Kota Pontianak", "61.71", "2249"),
+    (10, "Pemerintah Kota Yogyakarta", "34.71", "2199"),
+]
+
+
+@pytest.fixture(scope="session")
+def triples(store: ox.Store) -> list[ox.Triple]:
+    """The stored default graph (what is exported): the triples, in a fixed order."""
+    return sorted((ox.Triple(q.subject, q.predicate, q.object)
+                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())), key=str)
+
+
+@pytest.fixture(scope="session")
+def graph(triples: list[ox.Triple]) -> Graph:
     """The stored default graph as an rdflib graph."""
-    data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-                        format=ox.RdfFormat.N_TRIPLES)
-    return Graph().parse(data=data, format="nt")
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+XSS = '<img src=x onerror="window.__xss=1">'
+XSS_EN = "</script><script>window.__xss=2</script>"
+
+
+@pytest.fixture(scope="session")
+def xss_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A store whose SIPPUT labels are script injections (Indonesian: an <img onerror>, English: </script>)."""
+    root = tmp_path_factory.mktemp("xss")
+    data = Path(shutil.copytree(data_dir(), root / "data"))
+    path = data / "inovasi.csv"
+    quoted = XSS.replace('"', '""')
+    text = path.read_text(encoding="utf-8")
+    assert "33.71.sipput,SIPPUT,SIPPUT," in text
+    path.write_text(text.replace("33.71.sipput,SIPPUT,SIPPUT,", f'33.71.sipput,"{quoted}","{XSS_EN}",', 1),
+                    encoding="utf-8")
+    s = Settings.load(store=str(root / "store"), data_dir=str(data))
+    build_store(s)
+    return s
 
 
 @pytest.fixture()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,13 +74,20 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
 ]
 
 
-@pytest.fixture()
-def built(tmp_path: Path) -> tuple[Path, bytes]:
-    store = tmp_path / "store"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """One store built once for the module; each test gets a copy."""
+    store = tmp_path_factory.mktemp("bad-input") / "store"
     result = CliRunner().invoke(cli, ["build", "--store", str(store)])
     assert result.exit_code == 0, result.output
     before = CliRunner().invoke(cli, ["export", "--store", str(store), "--format", "ntriples"]).stdout_bytes
     return store, before
+
+
+@pytest.fixture()
+def built(template: tuple[Path, bytes], tmp_path: Path) -> tuple[Path, bytes]:
+    store = Path(shutil.copytree(template[0], tmp_path / "store"))
+    return store, template[1]
 
 
 @pytest.mark.parametrize("name,mutate,message", CASES, ids=[c[0] for c in CASES])

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inovasi_kg import Settings, build, render_graph
-from inovasi_kg.graph import rdf_to_networkx
+from conftest import XSS
+from inovasi_kg import Settings, render_graph
+from inovasi_kg.network import rdf_to_networkx
 
 pytestmark = pytest.mark.browser
 
@@ -68,12 +68,12 @@ def page_file(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> P
     return path
 
 
-def test_page_loads_offline_without_errors_and_shows_every_node(browser: Any, page_file: Path, store: Any) -> None:
+def test_page_loads_offline_without_errors_and_shows_every_node(browser: Any, page_file: Path, backend: Any) -> None:
     p = Page(browser, page_file)
     try:
         assert p.external == []
         assert p.errors == []
-        assert p.page.evaluate("window.graphNodes.length") == rdf_to_networkx(store).number_of_nodes() == 91
+        assert p.page.evaluate("window.graphNodes.length") == rdf_to_networkx(backend).number_of_nodes() == 91
         assert p.page.evaluate("network.body.data.edges.length") == 165
         # Edge labels show on hover (the edge title) and edges point the way the triple goes.
         assert p.page.evaluate("network.body.data.edges.get().filter(e => e.title === 'pengelola').length") == 8
@@ -140,17 +140,9 @@ def test_legend_toggles_a_class(browser: Any, page_file: Path) -> None:
         p.close()
 
 
-def test_xss_label_runs_nothing(browser: Any, tmp_path: Path) -> None:
-    from inovasi_kg.resources import data_dir
-
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
-    path = data / "inovasi.csv"
-    evil = '<img src=x onerror="window.__xss=1">'
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "33.71.sipput,SIPPUT,SIPPUT,", f'33.71.sipput,"{evil.replace(chr(34), 2 * chr(34))}",SIPPUT,'), encoding="utf-8")
-    s = Settings.load(store=str(tmp_path / "store"), data_dir=str(data))
-    build(s)
+def test_xss_label_runs_nothing(browser: Any, tmp_path: Path, xss_settings: Settings) -> None:
+    evil = XSS
+    s = xss_settings
     page_path = tmp_path / "evil.html"
     page_path.write_bytes(render_graph(s))
     p = Page(browser, page_path)

@@ -9,22 +9,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import select
-from inovasi_kg import Settings, build, export, publish
-from inovasi_kg.store import open_store
-
-RANKING = [
-    (1, "Pemerintah Kota Surabaya", "35.78", "2690"),
-    (2, "Pemerintah Kota Tangerang Selatan", "36.74", "2643"),
-    (3, "Pemerintah Kota Makassar", "73.71", "2617"),
-    (4, "Pemerintah Kota Bontang", "64.74", "2548"),
-    (5, "Pemerintah Kota Magelang", "33.71", "2478"),
-    (6, "Pemerintah Kota Surakarta", "33.72", "2307"),
-    (7, "Pemerintah Kota Sawahlunto", "13.73", "2285"),
-    (8, "Pemerintah Kota Probolinggo", "35.74", "2260"),
-    (9, "Pemerintah Kota Pontianak", "61.71", "2249"),
-    (10, "Pemerintah Kota Yogyakarta", "34.71", "2199"),
-]
+from conftest import RANKING, select
+from inovasi_kg import KnowledgeGraph, Settings, build_store, export_rdf, publish
+from inovasi_kg.store.layout import open_store
 
 
 def assert_isomorphic(a: Graph, b: Graph) -> None:
@@ -155,8 +142,8 @@ def test_no_blank_nodes(graph: Graph) -> None:
 
 @pytest.mark.parametrize("fmt,parse_as", [("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES),
                                           ("jsonld", ox.RdfFormat.JSON_LD), ("rdfxml", ox.RdfFormat.RDF_XML)])
-def test_exports_reparse_isomorphic(settings: Settings, graph: Graph, fmt: str, parse_as: ox.RdfFormat) -> None:
-    data = export(settings, fmt)
+def test_exports_reparse_isomorphic(kg: KnowledgeGraph, graph: Graph, fmt: str, parse_as: ox.RdfFormat) -> None:
+    data = kg.export(fmt)
     triples = list(ox.parse(data, format=parse_as))  # strict parser
     reparsed = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     assert_isomorphic(reparsed, graph)
@@ -173,7 +160,7 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):
         s = Settings.load(store=str(tmp_path / name / "store"), build_dir=str(tmp_path / name / "build"))
-        build(s)
+        build_store(s)
         files = publish(s)
         outputs.append({p.name: p.read_bytes() for p in files})
     assert sorted(outputs[0]) == ["catalog.ttl", "graph.html", "inovasi-daerah.jsonld", "inovasi-daerah.nt",
@@ -182,6 +169,11 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
 
 
 def test_rebuild_is_skipped_when_nothing_changed(settings: Settings) -> None:
-    report = build(settings)
+    report = build_store(settings)
     assert report.skipped is True
     assert report.rows == 113
+
+
+def test_every_backend_exports_the_same_bytes(kg: KnowledgeGraph, settings: Settings) -> None:
+    for fmt in ("turtle", "ntriples"):
+        assert kg.export(fmt) == export_rdf(settings, fmt)

@@ -18,12 +18,37 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_public_api_is_explicit() -> None:
     assert sorted(inovasi_kg.__all__) == ["BuildReport", "ClassCount", "InovasiKGError", "KnowledgeGraph",
-                                          "QueryResult", "Settings", "build", "export", "open_graph", "publish",
-                                          "render_graph", "stats", "validate"]
-    for stage in ("graph", "graphpage", "export", "queries", "sparql"):  # a stage module must not shadow an API name
-        importlib.import_module(f"inovasi_kg.{stage}")
-
+                                          "QueryResult", "Settings", "build_store", "export_rdf", "open_graph",
+                                          "publish", "render_graph", "stats", "validate_data"]
     assert all(callable(getattr(inovasi_kg, name)) for name in inovasi_kg.__all__)
+
+
+def test_stage_modules_are_not_shadowed_by_api_names() -> None:
+    import types
+
+    for stage in ("build", "validate", "export", "load", "materialize", "catalog", "pipeline", "network", "networkpage",
+                  "queries", "sparql", "result", "iris", "formats", "store", "kg", "api"):
+        module = importlib.import_module(f"inovasi_kg.{stage}")
+        assert isinstance(getattr(inovasi_kg, stage), types.ModuleType), stage
+        assert module.__name__ == f"inovasi_kg.{stage}"
+        exported = getattr(module, "__all__", None)
+        assert exported is not None, f"inovasi_kg.{stage} declares no __all__"
+
+
+def test_only_the_backends_touch_the_store_class() -> None:
+    """A reading of the sources: no module outside store/ uses pyoxigraph.Store."""
+    src = ROOT / "src" / "inovasi_kg"
+    users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                   if re.search(r"\b(ox|pyoxigraph)\.Store\b", p.read_text(encoding="utf-8")))
+    assert users and all(u.startswith("store/") for u in users), users
+
+
+def test_no_inline_sparql_outside_queries_and_backends() -> None:
+    src = ROOT / "src" / "inovasi_kg"
+    pattern = re.compile(r"\b(SELECT|CONSTRUCT|ASK)\b[^\n]*\bWHERE\b|\bSELECT\s+\?", re.IGNORECASE)
+    found = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                   if not str(p.relative_to(src)).startswith("store/") and pattern.search(p.read_text(encoding="utf-8")))
+    assert found == []
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

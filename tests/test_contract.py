@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from inovasi_kg import Settings, export
+from inovasi_kg import Settings, export_rdf
 
 IDA = "https://w3id.org/inovasi-daerah/ontology#"
 PREFIXES = """
@@ -34,7 +34,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 
 @pytest.fixture(scope="module")
 def standard(settings: Settings) -> Graph:
-    g = Graph().parse(data=export(settings, "turtle"), format="turtle")
+    g = Graph().parse(data=export_rdf(settings, "turtle"), format="turtle")
     for t in list(g):
         if any(isinstance(x, URIRef) and str(x).startswith(IDA) for x in t):
             g.remove(t)
@@ -143,7 +143,7 @@ def test_statistics(standard: Graph) -> None:
 
 
 def test_dataset_description(standard: Graph, settings: Settings) -> None:
-    full = Graph().parse(data=export(settings, "turtle"), format="turtle")
+    full = Graph().parse(data=export_rdf(settings, "turtle"), format="turtle")
     rows = ask(standard, """SELECT ?title ?n WHERE { ?d a dcat:Dataset, void:Dataset ; dct:title ?title ; void:triples ?n }""")
     assert sorted(rows) == [("Graf Pengetahuan Inovasi Daerah", str(len(full))), ("Regional Innovation Knowledge Graph", str(len(full)))]
     media = ask(standard, """SELECT ?m WHERE { ?d a dcat:Dataset ; dcat:distribution ?x ; dct:license ?l . ?x dcat:mediaType ?m }

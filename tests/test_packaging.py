@@ -17,7 +17,7 @@ def test_wheel_is_self_contained(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ["inovasi_kg/_share/ontology/inovasi-daerah.ttl", "inovasi_kg/_share/ontology/shapes.ttl",
                      "inovasi_kg/_share/queries/peringkat-penghargaan.rq", "inovasi_kg/_share/data/kutipan.csv",
-                     "inovasi_kg/templates/graph.html"]:
+                     "inovasi_kg/templates/graph.html", "inovasi_kg/store/workers.py"]:
         assert expected in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -25,7 +25,7 @@ def test_wheel_is_self_contained(tmp_path: Path) -> None:
     elsewhere.mkdir()
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import inovasi_kg, inovasi_kg.resources as r;"
             "assert str(r.ontology_dir()).startswith(sys.argv[1]), r.ontology_dir();"
-            "s = inovasi_kg.Settings.load(store='store'); rep = inovasi_kg.build(s);"
+            "s = inovasi_kg.Settings.load(store='store'); rep = inovasi_kg.build_store(s);"
             "print(rep.rows, len(inovasi_kg.open_graph(s).query('peringkat-penghargaan').rows))")
     out = subprocess.run([sys.executable, "-c", code, str(site)], cwd=elsewhere, check=True, capture_output=True,
                          text=True)

@@ -72,11 +72,11 @@ def listener() -> Iterator[Listener]:
 
 @pytest.fixture(scope="module")
 def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    from inovasi_kg import build
+    from inovasi_kg import build_store
 
     root = tmp_path_factory.mktemp("q")
     s = Settings.load(store=str(root / "store"), query_timeout=10)
-    build(s)
+    build_store(s)
     with KnowledgeGraph(s) as graph:
         yield graph
 
@@ -252,7 +252,7 @@ def test_a_worker_over_its_memory_cap_is_stopped_and_replaced(kg: KnowledgeGraph
 
 def test_one_pool_worker_serves_many_queries(kg: KnowledgeGraph) -> None:
     kg.query("peringkat-penghargaan")
-    pool = kg._pool
+    pool = kg.backend._pool  # type: ignore[attr-defined]
     assert pool is not None
     first = pool.pids()
     for _ in range(5):

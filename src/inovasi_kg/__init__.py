@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-from .api import BuildReport, ClassCount, build, export, publish, render_graph, stats, validate
+from .api import BuildReport, ClassCount, build_store, export_rdf, publish, render_graph, stats, validate_data
 from .errors import InovasiKGError
 from .kg import KnowledgeGraph, open_graph
+from .result import QueryResult
 from .settings import Settings
-from .sparql import QueryResult
 
 __all__ = [
     "BuildReport",
@@ -20,13 +20,13 @@ __all__ = [
     "KnowledgeGraph",
     "QueryResult",
     "Settings",
-    "build",
-    "export",
+    "build_store",
+    "export_rdf",
     "open_graph",
     "publish",
     "render_graph",
     "stats",
-    "validate",
+    "validate_data",
 ]
 
 __version__ = "0.1.0"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .namespaces import DCAT, DCTERMS, IDA, PREFIXES, RDF, VOID, XSD
+from .formats import Format, fmt
+from .iris import dataset_iri, distribution_iri, dump_url
+from .namespaces import DCAT, DCTERMS, IDA, IDA_NS, PREFIXES, RDF, SCHEMA, VOID, XSD
 
-__all__ = ["DISTRIBUTIONS", "LICENSE", "Distribution", "catalog_triples", "dataset_iri"]
+if TYPE_CHECKING:
+    from .store import Reader
+
+__all__ = ["DISTRIBUTIONS", "LICENSE", "Distribution", "catalog_only", "catalog_quads", "catalog_triples"]
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
@@ -17,28 +24,27 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 class Distribution:
     """One published file of the dataset."""
 
-    key: str
-    format: ox.RdfFormat
+    format: Format
     title_id: str
     title_en: str
 
     @property
+    def key(self) -> str:
+        return self.format.name
+
+    @property
     def file_name(self) -> str:
-        return f"inovasi-daerah.{self.format.file_extension}"
+        return f"inovasi-daerah.{self.format.extension}"
 
 
 DISTRIBUTIONS: tuple[Distribution, ...] = (
-    Distribution("turtle", ox.RdfFormat.TURTLE, "Graf lengkap dalam Turtle", "Full graph in Turtle"),
-    Distribution("ntriples", ox.RdfFormat.N_TRIPLES, "Graf lengkap dalam N-Triples", "Full graph in N-Triples"),
-    Distribution("jsonld", ox.RdfFormat.JSON_LD, "Graf lengkap dalam JSON-LD", "Full graph in JSON-LD"),
-    Distribution("rdfxml", ox.RdfFormat.RDF_XML, "Graf lengkap dalam RDF/XML", "Full graph in RDF/XML"),
+    Distribution(fmt("turtle"), "Graf lengkap dalam Turtle", "Full graph in Turtle"),
+    Distribution(fmt("ntriples"), "Graf lengkap dalam N-Triples", "Full graph in N-Triples"),
+    Distribution(fmt("jsonld"), "Graf lengkap dalam JSON-LD", "Full graph in JSON-LD"),
+    Distribution(fmt("rdfxml"), "Graf lengkap dalam RDF/XML", "Full graph in RDF/XML"),
 )
 
 _VOCABULARIES = ("org", "cv", "schema", "eli", "skos", "prov", "oa", "dqv", "qb", "dcat", "void", "dct", "time")
-
-
-def dataset_iri(base: str) -> str:
-    return f"{base}id/dataset/inovasi-daerah"
 
 
 def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
@@ -70,7 +76,7 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
             "Curated data under CC BY 4.0; quotations remain their source publisher's.", "en")),
         ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/id")),
         ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/en")),
-        ox.Triple(ds, n(str(DCTERMS.conformsTo)), n(str(IDA._NS).rstrip("#"))),
+        ox.Triple(ds, n(str(DCTERMS.conformsTo)), n(str(IDA_NS).rstrip("#"))),
         ox.Triple(ds, n(str(VOID.uriSpace)), ox.Literal(f"{base}id/")),
         ox.Triple(ds, n(str(DCAT.keyword)), lit("inovasi daerah", "id")),
         ox.Triple(ds, n(str(DCAT.keyword)), lit("regional innovation", "en")),
@@ -79,7 +85,7 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
     triples += [ox.Triple(ds, n(str(DCTERMS.spatial)), s) for s in spatial]
     triples += [ox.Triple(ds, n(str(VOID.vocabulary)), n(PREFIXES[p])) for p in _VOCABULARIES]
     for dist in DISTRIBUTIONS:
-        d = n(f"{base}id/distribusi/{dist.key}")
+        d = n(distribution_iri(base, dist.key))
         triples += [
             ox.Triple(ds, n(str(DCAT.distribution)), d),
             ox.Triple(d, n(str(RDF.type)), n(str(DCAT.Distribution))),
@@ -87,11 +93,27 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
             ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_en, "en")),
             ox.Triple(d, n(str(DCAT.mediaType)),
                       n(f"https://www.iana.org/assignments/media-types/{dist.format.media_type}")),
-            ox.Triple(d, n(str(DCAT.downloadURL)), n(f"{base}dump/{dist.file_name}")),
+            ox.Triple(d, n(str(DCAT.downloadURL)), n(dump_url(base, dist.file_name))),
             ox.Triple(d, n(str(DCTERMS.license)), n(LICENSE)),
         ]
         if dist.key == "ntriples":
-            triples.append(ox.Triple(ds, n(str(VOID.dataDump)), n(f"{base}dump/{dist.file_name}")))
+            triples.append(ox.Triple(ds, n(str(VOID.dataDump)), n(dump_url(base, dist.file_name))))
     total = data_triples + len(triples) + 1
     triples.append(ox.Triple(ds, n(str(VOID.triples)), ox.Literal(str(total), datatype=n(str(XSD.integer)))))
     return triples
+
+
+def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
+    """The description of the graph in `reader`, as default-graph quads to add to it."""
+    n_data = reader.count()
+    sources = sorted({t.object for t in reader.triples(None, ox.NamedNode(str(SCHEMA.url)), None)}, key=str)
+    regions = sorted({t.subject for t in reader.triples(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(IDA.Kota)))},
+                     key=str)
+    for t in catalog_triples(base, n_data, sources, regions):  # type: ignore[arg-type]
+        yield ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+
+
+def catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+    """The triples of the dataset's own description (the dataset node and its distributions)."""
+    ds, dist = dataset_iri(base), distribution_iri(base, "")
+    return [t for t in triples if t.subject.value == ds or t.subject.value.startswith(dist)]

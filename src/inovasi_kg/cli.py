@@ -16,8 +16,8 @@ import click
 
 from . import api
 from .errors import InovasiKGError, ValidationFailed
-from .export import FORMATS
-from .settings import SETTINGS, Settings
+from .formats import NETWORK, RDF, RESULTS, names
+from .settings import LANGUAGES, SETTINGS, Settings
 
 __all__ = ["main"]
 
@@ -26,6 +26,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _help(name: str) -> str:
     return next(s.help for s in SETTINGS if s.name == name)
+
+
+def exit_code(err: InovasiKGError) -> int:
+    """The README's exit codes: 1 when the graph does not conform, 2 for bad input or environment."""
+    return 1 if isinstance(err, ValidationFailed) else 2
 
 
 def _handle_errors(func: F) -> F:
@@ -39,7 +44,7 @@ def _handle_errors(func: F) -> F:
             click.echo(f"error: {err}", err=True)
             for other in getattr(err, "others", []):
                 click.echo(f"error: {other}", err=True)
-            sys.exit(err.exit_code)
+            sys.exit(exit_code(err))
         except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
             try:
                 sys.stdout = open(os.devnull, "w")  # keeps the interpreter from failing at exit
@@ -129,7 +134,7 @@ def build(data_dir: str | None, ontology_dir: str | None, store: str | None, bas
           force: bool) -> None:
     """Load and check the tables, build, validate and store the graph."""
     settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, store=store, base_iri=base_iri)
-    report = api.build(settings, force=force)
+    report = api.build_store(settings, force=force)
     if report.skipped:
         click.echo(f"store {report.store} is up to date ({report.rows} rows); nothing to do (use --force to rebuild)")
         return
@@ -146,7 +151,7 @@ def build(data_dir: str | None, ontology_dir: str | None, store: str | None, bas
 def validate(data_dir: str | None, ontology_dir: str | None, base_iri: str | None) -> None:
     """SHACL report plus data-quality findings; exit 0 when it conforms, 1 when not."""
     settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, base_iri=base_iri)
-    report = api.validate(settings)
+    report = api.validate_data(settings)
     click.echo(report.text(), nl=False)
     if not report.conforms:
         raise ValidationFailed("the graph does not conform")
@@ -154,7 +159,7 @@ def validate(data_dir: str | None, ontology_dir: str | None, base_iri: str | Non
 
 @cli.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(names(RDF)), default="turtle", show_default=True,
               help="Serialization format.")
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="File to write (default, or -: standard output). Links, FIFOs and devices are written through.")
@@ -164,7 +169,7 @@ def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> No
     """Export the full graph (data, ontology, code lists, DCAT/VoID description)."""
     from .export import write_output
 
-    data = api.export(Settings.load(store=store), fmt, catalog_only=catalog)
+    data = api.export_rdf(Settings.load(store=store), fmt, catalog_only=catalog)
     where = write_output(output or "-", data)
     if output not in (None, "-"):
         click.echo(f"wrote {where} ({len(data)} bytes)", err=True)
@@ -182,7 +187,7 @@ def publish(store: str | None, build_dir: str | None) -> None:
 
 @cli.command()
 @store_option
-@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=_help("lang"))
 @_handle_errors
 def stats(store: str | None, lang: str | None) -> None:
     """Count instances by class."""
@@ -200,9 +205,9 @@ def stats(store: str | None, lang: str | None) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--list", "list_", is_flag=True, help="List the named queries with titles and parameters.")
 @click.option("--file", "file_", type=click.Path(path_type=Path), default=None, help="Run an ad-hoc query from a file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
+@click.option("--format", "fmt", type=click.Choice(["table", *names(RESULTS), *names(RDF)]),
               default="table", show_default=True, help="Output format (W3C results formats for SELECT/ASK).")
-@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=_help("lang"))
 @click.option("--timeout", type=float, default=None, help=_help("query_timeout"))
 @click.option("--memory-limit", "memory_mb", type=int, default=None, metavar="MIB", help=_help("query_memory_mb"))
 @click.option("--max-rows", type=int, default=None, help=_help("max_rows"))
@@ -215,8 +220,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
     """Run a named query (NAME), an ad-hoc one (--file Q.rq, or - for stdin), or list them (--list)."""
     from .errors import QueryError, UsageError
     from .kg import open_graph
-    from .queries import describe_parameters, load_queries
-    from .resources import queries_dir
+    from .queries import catalogue, describe_parameters
 
     if list_ and (name or file_ or params):
         raise UsageError("--list takes no query name, --file or --param")
@@ -233,13 +237,13 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
     if "lang" in given:
         if lang is not None and lang != given["lang"]:
             raise UsageError(f"--lang {lang} and -p lang={given['lang']} disagree; give one of them")
-        if given["lang"] not in ("id", "en"):
-            raise UsageError(f"parameter 'lang': expected 'id' or 'en', got {given['lang']!r}")
+        if given["lang"] not in LANGUAGES:
+            raise UsageError(f"parameter 'lang': expected {' or '.join(map(repr, LANGUAGES))}, got {given['lang']!r}")
         lang = given.pop("lang")
     settings = Settings.load(store=store, lang=lang, query_timeout=timeout, max_rows=max_rows,
                              allow_service=allow_service, query_memory_mb=memory_mb)
     if list_:
-        for q in load_queries(queries_dir()).values():
+        for q in catalogue().values():
             click.echo(f"{q.name}\n    {q.title_id} / {q.title_en}\n    {q.description}\n"
                        f"    parameters: {describe_parameters(q)}")
         return
@@ -248,19 +252,13 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
     if (file_ is not None or name == "-") and given:
         raise UsageError("--param applies to named queries only")
     with open_graph(settings) as kg:
-        hidden: set[str] = set()
         if file_ is not None or name == "-":
             text = _read_stdin() if name == "-" or str(file_) == "-" else _read_text(file_)
             result = kg.sparql(text)
         else:
             assert name is not None
             result = kg.query(name, lang=settings.lang, **given)
-            hidden = {p.name for p in kg.named(name).parameters}
     if fmt == "table":
-        if hidden and result.kind == "select":
-            keep = [i for i, v in enumerate(result.variables) if v not in hidden]
-            result.variables = [result.variables[i] for i in keep]
-            result.rows = [tuple(r[i] for i in keep) for r in result.rows]
         click.echo(result.table(), nl=False)
     else:
         sys.stdout.buffer.write(result.serialize(fmt))
@@ -297,7 +295,7 @@ def _read_text(path: Path | None) -> str:
 
 @cli.command()
 @click.argument("node")
-@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=_help("lang"))
 @store_option
 @_handle_errors
 def describe(node: str, lang: str | None, store: str | None) -> None:
@@ -315,14 +313,14 @@ def describe(node: str, lang: str | None, store: str | None) -> None:
 @cli.command("graph")
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="File to write (default, or -: standard output, which must not be a terminal).")
-@click.option("--format", "fmt", type=click.Choice(["html", "graphml", "gexf", "cyjs"]), default="html",
+@click.option("--format", "fmt", type=click.Choice(names(NETWORK)), default="html",
               show_default=True, help="Offline HTML page, GraphML (Cytoscape/yEd), GEXF (Gephi) or Cytoscape.js JSON.")
 @click.option("--focus", default=None, help="Only the neighbourhood of this node (label, IRI, CURIE or id path).")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Links to follow from --focus (default 2).")
 @click.option("--class", "classes", multiple=True, help="Keep only nodes of this class (repeatable), e.g. InovasiDaerah.")
 @click.option("--exclude-class", "exclude", multiple=True, help="Leave out nodes of this class (repeatable).")
 @click.option("--scaffolding", is_flag=True, help="Also show ontology classes, properties and code lists.")
-@click.option("--lang", type=click.Choice(["id", "en"]), default=None, help=_help("lang"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=_help("lang"))
 @store_option
 @_handle_errors
 def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | None, classes: tuple[str, ...],

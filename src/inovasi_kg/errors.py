@@ -1,13 +1,15 @@
 """The errors inovasi-kg raises; only the edges (CLI, web) translate them.
 
     InovasiKGError
-     ├── InputError            bad input; CLI exit 2
+     ├── InputError            bad input (the CLI exits 2, the web layer answers 4xx)
      │    ├── DataError        a bad cell, row or file in data/ (file:row:column)
      │    ├── OntologyError    unreadable Turtle in ontology/ (file:line)
      │    ├── StoreError       the store is missing, locked or unreadable
      │    ├── QueryError       a bad query, query name or parameter
      │    └── UsageError       a bad option value
-     └── ValidationFailed      the graph does not conform; CLI exit 1
+     └── ValidationFailed      the graph does not conform (the CLI exits 1)
+
+Exit codes and HTTP statuses are the edges' business (cli.py, the web app), not the errors'.
 
     >>> try:
     ...     raise DataError("data/x.csv", 3, 2, "expected a year")
@@ -32,8 +34,6 @@ __all__ = [
 
 class InovasiKGError(Exception):
     """Base of every error this package raises on purpose."""
-
-    exit_code = 2
 
 
 class InputError(InovasiKGError):
@@ -81,5 +81,3 @@ class UsageError(InputError):
 
 class ValidationFailed(InovasiKGError):
     """The built graph does not conform to the shapes."""
-
-    exit_code = 1

@@ -15,39 +15,10 @@ import pyoxigraph as ox
 from .errors import UsageError
 from .namespaces import PREFIXES
 
-__all__ = [
-    "FORMATS", "os_reason", "rdf_format", "serialize_sorted", "sorted_triples", "write_all", "write_atomic", "write_output",
-]
-
-# CLI names of the export formats; the formats themselves come from pyoxigraph's registry.
-FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
-
-def rdf_format(name: str) -> ox.RdfFormat:
-    """The RdfFormat for a CLI name, a file extension or a media type; UsageError if unknown."""
-    if name in FORMATS:
-        return FORMATS[name]
-    fmt = ox.RdfFormat.from_extension(name) or ox.RdfFormat.from_media_type(name)
-    if fmt is None:
-        raise UsageError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
-    return fmt
-
+__all__ = ["os_reason", "serialize_sorted", "write_all", "write_atomic", "write_output"]
 
 def _key(t: ox.Triple) -> tuple[str, str, str]:
     return (str(t.subject), str(t.predicate), str(t.object))
-
-
-def sorted_triples(store: ox.Store, graph: ox.DefaultGraph | ox.NamedNode | None = None) -> list[ox.Triple]:
-    """Every triple of the store's default graph (or `graph`), sorted by their N-Triples form."""
-    graph = ox.DefaultGraph() if graph is None else graph
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)]
-    triples.sort(key=_key)
-    return triples
 
 
 def serialize_sorted(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:

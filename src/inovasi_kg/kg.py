@@ -1,8 +1,12 @@
-"""Querying the stored graph from Python: named queries, ad-hoc SPARQL and node descriptions.
+"""The one way to read the graph: named queries, ad-hoc SPARQL, describe, resolve, statistics,
+quality findings, export and the network view, over any store backend.
+
+The CLI and the web app only translate arguments into these calls. The facade owns the time
+limit, the row cap and which columns of a named query are its parameters.
 
     >>> from inovasi_kg import Settings, open_graph
-    >>> kg = open_graph(Settings.load(store="var/store"))                  # doctest: +SKIP
-    >>> [r["pemerintah"] for r in kg.query("peringkat-penghargaan").values()][4]   # doctest: +SKIP
+    >>> with open_graph(Settings.load(store="var/store")) as kg:                        # doctest: +SKIP
+    ...     [r["pemerintah"] for r in kg.query("peringkat-penghargaan").values()][4]
     'Pemerintah Kota Magelang'
 """
 
@@ -10,20 +14,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import QueryError
+from .errors import QueryError, StoreError
 from .namespaces import PREFIXES, curie
-from .queries import NamedQuery, bind_parameters, closest, load_queries, resolve_iri
+from .queries import NamedQuery, catalogue, closest, resolve_iri
+from .result import QueryResult
 from .settings import Settings
-from .sparql import QueryResult, check_query, execute, fold
-from .store import open_store
-from .workers import WorkerPool
+from .sparql import check_query, execute, execute_named
+from .store import Backend, open_backend
+from .terms import fold
 
-__all__ = ["Description", "KnowledgeGraph", "open_graph"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .validate import Finding
+
+__all__ = ["ClassCount", "Description", "KnowledgeGraph", "open_graph"]
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """Instances of one class."""
+
+    iri: str
+    label: str
+    count: int
 
 
 @dataclass
@@ -53,32 +71,25 @@ class Description:
         return "\n".join(out) + "\n"
 
 
+_PREF, _ALT = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
+_TYPE, _RDFS_LABEL = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label"
+
+
 class KnowledgeGraph:
-    """A read-only view of the stored graph.
+    """A read-only view of the graph in a store backend (the one the settings name, by default)."""
 
-    Every query on a store on disk runs in a worker process with the settings' time limit and
-    memory cap; the workers end with `close()` (or the `with` block, or the process).
-    """
-
-    def __init__(self, settings: Settings, store: ox.Store | None = None) -> None:
+    def __init__(self, settings: Settings, backend: Backend | None = None) -> None:
         self.settings = settings
-        self.store = store if store is not None else open_store(settings.store_path)
-        # Queries run in worker processes that open the store from disk, when there is one.
-        self._store_path = settings.store_path if store is None else None
-        self._pool: WorkerPool | None = None
-
-    def _workers(self) -> WorkerPool | None:
-        if self._store_path is None:
-            return None
-        if self._pool is None:
-            self._pool = WorkerPool(self._store_path, size=1, memory_mb=self.settings.query_memory_mb)
-        return self._pool
+        self.backend = backend if backend is not None else open_backend(settings)
+        self._owns_backend = backend is None
+        if not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
+            raise StoreError(f"the in-memory store {self.backend.location} is empty: it lives only in the process "
+                             f"that built it (build into it first, or give a folder)")
 
     def close(self) -> None:
-        """End the query workers."""
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        """Release the backend's workers and handles (when this facade opened it)."""
+        if self._owns_backend:
+            self.backend.close()
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -86,9 +97,12 @@ class KnowledgeGraph:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- queries -----------------------------------------------------------------------------------
+
     @cached_property
     def named_queries(self) -> dict[str, NamedQuery]:
-        return load_queries(resources.queries_dir())
+        """The named queries (the shipped catalogue, loaded once per process; this facade's own copy)."""
+        return dict(catalogue())
 
     def named(self, name: str) -> NamedQuery:
         try:
@@ -101,32 +115,41 @@ class KnowledgeGraph:
     def query(self, name: str, /, *, lang: str | None = None, **params: str) -> QueryResult:
         """Run a named query with keyword parameters (strings, checked and bound as RDF terms).
 
-        `lang` sets the label language (also accepted as a `lang` parameter of queries that have one).
+        `lang` sets the label language (also accepted as a `lang` parameter). The result's table
+        leaves out the parameter columns (`hidden`); the results formats keep them.
         """
-        q = self.named(name)
-        subs = bind_parameters(q, params, self.settings.base_iri, lang or self.settings.lang)
-        return execute(self.store, q.text, substitutions=subs, max_rows=self.settings.max_rows,
-                       timeout=self.settings.query_timeout, pool=self._workers())
+        if "lang" in params:
+            if lang is not None and lang != params["lang"]:
+                raise QueryError(f"lang {lang!r} and parameter lang={params['lang']!r} disagree; give one of them")
+            lang = params.pop("lang")
+        return execute_named(self.backend, self.named(name), params, base=self.settings.base_iri,
+                             lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
+                             timeout=self.settings.query_timeout)
 
-    def sparql(self, text: str, *, timeout: float | None = None) -> QueryResult:
-        """Run an ad-hoc read-only query, stopped after `timeout` seconds (default: the setting).
+    def sparql(self, text: str) -> QueryResult:
+        """Run an ad-hoc read-only query, stopped at the time limit.
 
         The query is parsed and refused (QueryError) when it updates, calls SERVICE (unless the
         allow_service setting is on) or names a graph outside the store.
         """
-        graphs = frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
-        runnable = check_query(text, allow_service=self.settings.allow_service, graphs=graphs)
-        return execute(self.store, runnable, max_rows=self.settings.max_rows,
-                       timeout=timeout if timeout is not None else self.settings.query_timeout, pool=self._workers())
+        runnable = check_query(text, allow_service=self.settings.allow_service, graphs=self.backend.graphs())
+        return execute(self.backend, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout)
+
+    # --- nodes ------------------------------------------------------------------------------------
+
+    def _exists(self, iri: str) -> bool:
+        return next(self.backend.triples(ox.NamedNode(iri), None, None), None) is not None
 
     def resolve(self, text: str) -> str:
         """A node's IRI from an IRI, a CURIE, a path under {base}id/ or a label; QueryError if none or ambiguous."""
+        if not text.strip():
+            raise QueryError("give a label, an IRI, a CURIE or an id path")
         if ":" in text or "/" in text:
             try:
                 node = resolve_iri(text, self.settings.base_iri)
             except QueryError:
                 node = None
-            if node is not None and next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None:
+            if node is not None and self._exists(node.value):
                 return node.value
         hits = self.query("cari-label", teks=text).values()
         nodes = sorted({h["simpul"] for h in hits})
@@ -146,32 +169,82 @@ class KnowledgeGraph:
         iri = self.resolve(text)
         node = ox.NamedNode(iri)
         d = Description(iri)
-        label_props = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"}
-        for q in sorted(self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()), key=lambda q: str(q)):
-            p = q.predicate.value
-            if p in label_props and isinstance(q.object, ox.Literal):
-                d.labels.append((q.object.value, q.object.language or ""))
-            elif p == PREFIXES["rdf"] + "type":
-                d.types.append(curie(q.object.value))
-            elif p != PREFIXES["rdfs"] + "label":
-                d.properties.append((curie(p), _show(q.object, self.store, self.settings.lang)))
-        for q in sorted(self.store.quads_for_pattern(None, None, node, ox.DefaultGraph()), key=lambda q: str(q)):
-            d.inbound.append((_show(q.subject, self.store, self.settings.lang), curie(q.predicate.value)))
+        for t in sorted(self.backend.triples(node, None, None), key=str):
+            p = t.predicate.value
+            if p in (_PREF, _ALT) and isinstance(t.object, ox.Literal):
+                d.labels.append((t.object.value, t.object.language or ""))
+            elif p == _TYPE:
+                d.types.append(curie(t.object.value))
+            elif p != _RDFS_LABEL:
+                d.properties.append((curie(p), self._show(t.object)))
+        for t in sorted(self.backend.triples(None, None, node), key=str):
+            d.inbound.append((self._show(t.subject), curie(t.predicate.value)))
         d.quotes = [r["teks"] for r in self.query("provenans", simpul=iri).values() if r["teks"]]
         return d
 
+    def _show(self, term: Any) -> str:
+        if isinstance(term, ox.Literal):
+            return f'"{term.value}"' + (f"@{term.language}" if term.language else "")
+        label = None
+        for t in self.backend.triples(term, ox.NamedNode(_PREF), None):
+            if t.object.language == self.settings.lang:
+                label = t.object.value
+        shown = curie(term.value) if not curie(term.value).startswith("<") else f"<{term.value}>"
+        return f"{shown} ({label})" if label else shown
 
-def _show(term: Any, store: ox.Store, lang: str) -> str:
-    if isinstance(term, ox.Literal):
-        return f'"{term.value}"' + (f"@{term.language}" if term.language else "")
-    label = None
-    for q in store.quads_for_pattern(term, ox.NamedNode(PREFIXES["skos"] + "prefLabel"), None, ox.DefaultGraph()):
-        if q.object.language == lang:
-            label = q.object.value
-    shown = curie(term.value) if not curie(term.value).startswith("<") else f"<{term.value}>"
-    return f"{shown} ({label})" if label else shown
+    # --- whole-graph views ------------------------------------------------------------------------
+
+    def stats(self) -> list[ClassCount]:
+        """Instance counts by class (every vocabulary), largest first."""
+        return [ClassCount(r["kelas"], r["nama"] or "", r["jumlah"]) for r in self.query("statistik-kelas").values()]
+
+    def findings(self) -> list[Finding]:
+        """Data-quality findings: recorded contradictions, missing English labels, dangling links."""
+        from .validate import quality_findings
+
+        return quality_findings(self.backend, self.settings.base_iri)
+
+    def export(self, fmt: str = "turtle", *, catalog_only: bool = False) -> bytes:
+        """The graph (or only its DCAT/VoID description) in an RDF format, sorted: same graph, same bytes."""
+        from .catalog import catalog_only as only_catalog
+        from .export import serialize_sorted
+        from .formats import RDF
+        from .formats import fmt as format_named
+
+        rdf = format_named(fmt, RDF).rdf
+        assert rdf is not None
+        triples = list(self.backend.triples())
+        if catalog_only:
+            triples = only_catalog(triples, self.settings.base_iri)
+        return serialize_sorted(triples, rdf)
+
+    def network(self, *, scaffolding: bool = False) -> nx.MultiDiGraph:
+        """The graph as a NetworkX MultiDiGraph: resources as nodes, literals as attributes."""
+        from .network import rdf_to_networkx
+
+        return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding)
+
+    def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
+               exclude: list[str] | None = None, scaffolding: bool = False) -> bytes:
+        """The network (or a focused/filtered view of it) as an offline HTML page or a network file.
+
+        `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend.
+        """
+        from .formats import NETWORK
+        from .formats import fmt as format_named
+        from .network import select_view, write_network
+
+        kind = format_named(fmt, NETWORK).name
+        iri = self.resolve(focus) if focus is not None else None
+        view = select_view(self.network(scaffolding=scaffolding), focus=iri, depth=depth, classes=classes,
+                           exclude=exclude)
+        if kind == "html":
+            from .networkpage import render_html
+
+            return render_html(view, lang=self.settings.lang).encode("utf-8")
+        return write_network(view, kind)
 
 
 def open_graph(settings: Settings | None = None) -> KnowledgeGraph:
-    """Open the stored graph for querying; StoreError if there is no store yet."""
+    """Open the graph the settings name for reading; StoreError if there is no store yet."""
     return KnowledgeGraph(settings or Settings.load())

@@ -8,7 +8,8 @@ A named query starts with a comment header:
     # param: edisi (iri, default {base}id/edisi-penghargaan/iga-2017) The award edition.
     # param: kategori (iri, optional) A concept of the innovation-form scheme.
 
-Parameter types: iri, string, integer, decimal, year, lang. Values are bound as RDF terms with the
+Parameter types: iri, string, search (a text matched ignoring case and accents: folded before it
+is bound), integer, decimal, year, lang. Values are bound as RDF terms with the
 engine's substitutions (SEP-0007), never pasted into query text; so a parameter must be projected
 by the SELECT, and an optional parameter left unbound matches every value.
 """
@@ -16,6 +17,7 @@ by the SELECT, and an optional parameter left unbound matches every value.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -25,10 +27,14 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .settings import LANGUAGES
+from .terms import fold
 
-__all__ = ["NamedQuery", "Parameter", "bind_parameters", "load_queries", "parse_header", "query_prologue"]
+__all__ = [
+    "NamedQuery", "Parameter", "bind_parameters", "catalogue", "load_queries", "mask_comments_and_strings", "parse_header",
+]
 
-PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang")
+PARAM_TYPES = ("iri", "string", "search", "integer", "decimal", "year", "lang")
 _HEADER = re.compile(r"#\s*(title@id|title@en|description|param):\s*(.*)")
 _PARAM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
 
@@ -57,11 +63,6 @@ class NamedQuery:
     text: str = field(repr=False)
 
 
-def query_prologue() -> str:
-    """PREFIX lines for every project prefix (prepended to named and ad-hoc queries)."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
 def parse_header(path: Path, text: str) -> NamedQuery:
     """Parse the comment header of a query file; QueryError naming file and line if malformed."""
     fields: dict[str, str] = {}
@@ -88,7 +89,7 @@ def parse_header(path: Path, text: str) -> NamedQuery:
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise QueryError(f"{path}:1: a parameter is declared twice")
-    body = _strip_comments_and_strings(text)
+    body = mask_comments_and_strings(text)
     select = re.search(r"\bSELECT\b(.*?)\bWHERE\b", body, re.IGNORECASE | re.DOTALL)
     for p in params:
         if select is None or not re.search(rf"[?$]{p.name}\b", select.group(1)):
@@ -118,6 +119,18 @@ def _parse_param(path: Path, number: int, value: str) -> Parameter:
     return Parameter(m.group("name"), ptype, optional, default, m.group("help").strip())
 
 
+@functools.lru_cache(maxsize=8)
+def _catalogue_at(folder: str) -> dict[str, NamedQuery]:
+    return load_queries(Path(folder))
+
+
+def catalogue() -> dict[str, NamedQuery]:
+    """The shipped named queries by name, loaded once per process (do not change the dict)."""
+    from .resources import queries_dir
+
+    return _catalogue_at(str(queries_dir()))
+
+
 def load_queries(folder: Path) -> dict[str, NamedQuery]:
     """Every `*.rq` of `folder` by name."""
     queries = {}
@@ -137,9 +150,11 @@ def to_term(param: Parameter, raw: str, base: str) -> ox.NamedNode | ox.Literal:
         return resolve_iri(raw, base, what=f"parameter '{param.name}'")
     if t == "string":
         return ox.Literal(raw)
+    if t == "search":  # matched against the folded search labels built with the store
+        return ox.Literal(fold(raw))
     if t == "lang":
-        if raw not in ("id", "en"):
-            raise QueryError(f"parameter '{param.name}': expected 'id' or 'en', got {raw!r}")
+        if raw not in LANGUAGES:
+            raise QueryError(f"parameter '{param.name}': expected one of {', '.join(LANGUAGES)}, got {raw!r}")
         return ox.Literal(raw)
     xsd = "http://www.w3.org/2001/XMLSchema#"
     if t == "integer":
@@ -180,14 +195,14 @@ def resolve_iri(raw: str, base: str, *, what: str = "value") -> ox.NamedNode:
 
 
 def bind_parameters(query: NamedQuery, given: dict[str, str], base: str,
-                    lang: str) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+                    lang: str) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check the given parameters against the query's and build the substitutions."""
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         raise QueryError(f"query '{query.name}' has no parameter {', '.join(map(repr, unknown))}; "
                          f"it takes: {describe_parameters(query)}")
-    substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.parameters:
         raw = given.get(p.name)
         if raw is None and p.type == "lang":
@@ -198,8 +213,8 @@ def bind_parameters(query: NamedQuery, given: dict[str, str], base: str,
             if p.optional:
                 continue
             raise QueryError(f"query '{query.name}' needs parameter '{p.name}'; it takes: {describe_parameters(query)}")
-        substitutions[ox.Variable(p.name)] = to_term(p, raw, base)
-    return substitutions
+        bindings[p.name] = to_term(p, raw, base)
+    return bindings
 
 
 def describe_parameters(query: NamedQuery) -> str:
@@ -215,27 +230,7 @@ def describe_parameters(query: NamedQuery) -> str:
 _STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>')
 
 
-def _strip_comments_and_strings(text: str) -> str:
+def mask_comments_and_strings(text: str) -> str:
+    """`text` with comments, strings and IRIs blanked out (same length), to find keywords and braces."""
     joined = _STRINGS.sub(lambda m: " " * len(m.group(0)), text)
-    return re.sub(r"#[^\n]*", "", joined)
-
-
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"\s*((PREFIX\s+[A-Za-z0-9_.-]*:|BASE)\s*)", re.IGNORECASE)
-
-
-def check_safe(text: str, *, allow_service: bool) -> None:
-    """Refuse updates, and SERVICE unless allowed; raises QueryError."""
-    body = _strip_comments_and_strings(text)
-    rest = body
-    while True:
-        m = _PROLOGUE.match(rest)
-        if not m:
-            break
-        rest = rest[m.end():]
-    first = _UPDATE.match(rest.lstrip())
-    if first:
-        raise QueryError(f"{first.group(1).upper()} is an update; `query` only reads (SELECT, ASK, CONSTRUCT, DESCRIBE)")
-    if not allow_service and re.search(r"\bSERVICE\b", body, re.IGNORECASE):
-        raise QueryError("SERVICE (federated query to a remote endpoint) is refused; allow it with "
-                         "--allow-service or the allow_service setting")
+    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), joined)

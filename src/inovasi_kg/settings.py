@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
 
-__all__ = ["SETTINGS", "Setting", "Settings"]
+__all__ = ["LANGUAGES", "SETTINGS", "Setting", "Settings"]
+
+LANGUAGES: tuple[str, ...] = ("id", "en")  # label languages: Indonesian first, English alongside
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/inovasi-daerah/", "Base IRI of minted instance IRIs ({base}id/{type}/{key})."),
     Setting("data_dir", None, "Folder of authoring CSV tables; default: the data shipped with the package."),
     Setting("ontology_dir", None, "Folder of the ontology Turtle files and shapes.ttl; default: the shipped ontology."),
-    Setting("store", "var/store", "Path of the embedded Oxigraph store on disk."),
+    Setting("store", "var/store", "Where the graph is stored: a folder (embedded Oxigraph store) or memory:NAME."),
     Setting("build_dir", "build", "Folder where `make run`/`inovasi-kg publish` writes exports and the graph page."),
     Setting("lang", "id", "Preferred label language: id (Indonesian) or en (English)."),
     Setting("query_timeout", 30.0, "Seconds a query (named or ad-hoc) may run before it is stopped."),
@@ -38,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most result rows a query returns; more are cut and flagged as truncated."),
     Setting("allow_service", False, "Allow SPARQL SERVICE (federated) calls to remote endpoints."),
 )
+
+
+_DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}  # the table is the one place for defaults
 
 
 def _coerce(setting: Setting, raw: str) -> Any:
@@ -66,17 +71,16 @@ class Settings:
     'en'
     """
 
-    base_iri: str = SETTINGS[0].default
-    data_dir: str | None = None
-    ontology_dir: str | None = None
-    store: str = "var/store"
-    build_dir: str = "build"
-    lang: str = "id"
-    query_timeout: float = 30.0
-    query_memory_mb: int = 2048
-    max_rows: int = 10000
-    allow_service: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    base_iri: str = _DEFAULTS["base_iri"]
+    data_dir: str | None = _DEFAULTS["data_dir"]
+    ontology_dir: str | None = _DEFAULTS["ontology_dir"]
+    store: str = _DEFAULTS["store"]
+    build_dir: str = _DEFAULTS["build_dir"]
+    lang: str = _DEFAULTS["lang"]
+    query_timeout: float = _DEFAULTS["query_timeout"]
+    query_memory_mb: int = _DEFAULTS["query_memory_mb"]
+    max_rows: int = _DEFAULTS["max_rows"]
+    allow_service: bool = _DEFAULTS["allow_service"]
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -99,8 +103,8 @@ class Settings:
         """Raise UsageError for a value that cannot work."""
         if not (self.base_iri.startswith(("http://", "https://")) and self.base_iri.endswith(("/", "#"))):
             raise UsageError(f"base_iri must be an http(s) IRI ending in / or #, got {self.base_iri!r}")
-        if self.lang not in ("id", "en"):
-            raise UsageError(f"lang must be 'id' or 'en', got {self.lang!r}")
+        if self.lang not in LANGUAGES:
+            raise UsageError(f"lang must be {' or '.join(map(repr, LANGUAGES))}, got {self.lang!r}")
         if isinstance(self.query_timeout, bool) or not isinstance(self.query_timeout, (int, float)) \
                 or not math.isfinite(self.query_timeout) or self.query_timeout <= 0:
             raise UsageError(f"query_timeout must be a positive finite number of seconds, got {self.query_timeout!r}")
@@ -121,7 +125,7 @@ class Settings:
 
 
 def _names() -> set[str]:
-    return {f.name for f in fields(Settings)} - {"extra"}
+    return {f.name for f in fields(Settings)}
 
 
 assert _names() == {s.name for s in SETTINGS}, "Settings and SETTINGS disagree"

@@ -1,5 +1,5 @@
-"""Running SPARQL: the policy for ad-hoc queries (decided on the parsed query), a row cap, a time
-limit, and result formats.
+"""Running SPARQL: the project prologue, the policy for ad-hoc queries (decided on the parsed
+query), parameter binding where an engine has no substitution, and user-facing syntax errors.
 
 Ad-hoc queries are parsed with rdflib's SPARQL 1.1 grammar before anything runs; updates (LOAD
 included), SERVICE (unless allowed) and dataset clauses naming graphs outside the store are refused
@@ -10,134 +10,22 @@ refused, so the engine cannot read a different query than the one checked.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import textwrap
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-import pyoxigraph as ox
+from .errors import QueryError
+from .namespaces import PREFIXES
+from .queries import NamedQuery, bind_parameters
+from .result import QueryResult
+from .store.base import Reader, Term
 
-from .errors import QueryError, StoreError
-from .namespaces import curie
-from .queries import query_prologue
-from .workers import FOLD, Reply, encode_term, evaluate, fold, json_term
-
-if TYPE_CHECKING:
-    from .workers import WorkerPool
-
-__all__ = ["FOLD", "RESULT_FORMATS", "QueryResult", "check_query", "execute", "fold"]
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+__all__ = ["check_query", "execute", "execute_named", "inline_values", "prologue"]
 
 
-@dataclass
-class QueryResult:
-    """A query's answer: rows of a SELECT, the boolean of an ASK or the triples of a CONSTRUCT/DESCRIBE."""
-
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
-
-    def values(self) -> list[dict[str, Any]]:
-        """Rows as dicts of plain Python values (str, int, Decimal, bool; None when unbound)."""
-        return [{v: python_value(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
-
-    def serialize(self, fmt: str) -> bytes:
-        """The result in a W3C results format (json, xml, csv, tsv) or an RDF format for graphs."""
-        if self.kind == "graph":
-            if fmt not in GRAPH_FORMATS:
-                raise QueryError(f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE result; use one of: "
-                                 f"{', '.join(GRAPH_FORMATS)}")
-            from .export import serialize_sorted
-
-            return serialize_sorted(self.triples, GRAPH_FORMATS[fmt])
-        if fmt not in RESULT_FORMATS:
-            raise QueryError(f"format {fmt!r} does not fit a SELECT/ASK result; use one of: table, "
-                             f"{', '.join(RESULT_FORMATS)}")
-        parsed = ox.parse_query_results(self._json(), format=ox.QueryResultsFormat.JSON)
-        data = parsed.serialize(format=RESULT_FORMATS[fmt])
-        assert data is not None
-        return data
-
-    def _json(self) -> bytes:
-        if self.kind == "ask":
-            return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
-        bindings = []
-        for row in self.rows:
-            binding = {}
-            for var, term in zip(self.variables, row, strict=True):
-                if term is not None:
-                    binding[var] = json_term(term)
-            bindings.append(binding)
-        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
-
-    def table(self, width: int | None = None) -> str:
-        """Aligned, wrapped text for a terminal, with a row count."""
-        if self.kind == "ask":
-            return ("yes" if self.boolean else "no") + "\n"
-        if self.kind == "graph":
-            return self.serialize("turtle").decode()
-        width = width or shutil.get_terminal_size((120, 24)).columns
-        cells = [[_display(t) for t in row] for row in self.rows]
-        n = len(self.variables)
-        natural = [max([len(v)] + [max((len(x) for x in c[i].splitlines()), default=0) for c in cells])
-                   for i, v in enumerate(self.variables)]
-        limit = max(12, (width - 3 * (n - 1)) // max(n, 1))
-        widths = _fit(natural, width - 3 * (n - 1), limit)
-        lines = [" | ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True)).rstrip(),
-                 "-+-".join("-" * w for w in widths)]
-        for row in cells:
-            wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(row, widths, strict=True)]
-            for k in range(max(len(x) for x in wrapped)):
-                parts = [(x[k] if k < len(x) else "").ljust(w) for x, w in zip(wrapped, widths, strict=True)]
-                lines.append(" | ".join(parts).rstrip())
-        count = f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
-        if self.truncated:
-            count += " (truncated: more rows exist; raise max_rows to see them)"
-        return "\n".join(lines) + "\n" + count + "\n"
-
-
-def _fit(natural: list[int], total: int, limit: int) -> list[int]:
-    widths = list(natural)
-    while sum(widths) > total and max(widths) > limit:
-        i = widths.index(max(widths))
-        widths[i] = max(limit, widths[i] - 1)
-    return [max(1, w) for w in widths]
-
-
-def _display(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return curie(term.value)
-    return str(term.value)
-
-
-def python_value(term: Any) -> Any:
-    """A term as a plain Python value: IRIs and strings as str, numbers as int or Decimal."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger"):
-            return int(term.value)
-        if dt == "decimal":
-            return Decimal(term.value)
-        if dt == "boolean":
-            return term.value == "true"
-    return term.value
+def prologue() -> str:
+    """PREFIX lines for every project prefix (prepended to named and ad-hoc queries)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -218,7 +106,7 @@ def _parse(text: str) -> Any:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
-    full = query_prologue() + text
+    full = prologue() + text
     try:
         return Query.parse_string(full, parse_all=True)
     except RecursionError:
@@ -238,7 +126,7 @@ def _parse(text: str) -> Any:
     engine = _engine_syntax_error(full)
     if engine is not None:
         raise engine
-    offset = query_prologue().count("\n")
+    offset = prologue().count("\n")
     line, col = syntax.lineno - offset, syntax.col
     message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(syntax.msg))
     found = f", found {syntax.found!r}" if getattr(syntax, "found", None) else ""
@@ -254,25 +142,11 @@ def _snippet(text: str, line: int | None, col: int | None) -> str:
 
 
 def _engine_syntax_error(full: str) -> QueryError | None:
-    """The engine's own syntax error for a text that failed to parse, with its better position.
+    """The engine's own syntax error for a text rdflib refused (its positions are better), or None."""
+    from .store.memory import engine_parse_error
 
-    The text gets a suffix (a new line and an unclosed `{`) that no valid query can end with, so
-    the engine always stops at a syntax error and never runs anything. An error at the suffix means
-    the engine would accept the text itself: None, and rdflib's error is reported instead.
-    """
-    probe = full + "\n{"
-    try:
-        ox.Store().query(probe)
-    except SyntaxError as err:
-        msg = str(err.msg if hasattr(err, "msg") else err)
-        at = re.match(r"error at (\d+):(\d+)", msg)
-        last = probe.count("\n") + 1
-        if at is None or int(at.group(1)) >= last:
-            return None
-        return _syntax_error(msg, err.lineno, err.offset, full)
-    except Exception:  # pragma: no cover - the suffix makes every text a syntax error
-        return None
-    return None  # pragma: no cover
+    found = engine_parse_error(full)
+    return None if found is None else _syntax_error(*found, full)
 
 
 def _syntax_error(message: str, lineno: int | None, offset_col: int | None, text: str) -> QueryError:
@@ -281,7 +155,7 @@ def _syntax_error(message: str, lineno: int | None, offset_col: int | None, text
     if at:
         line, col, msg = int(at.group(1)), int(at.group(2)), at.group(3)
     # The project prologue is prepended to every query: report positions in the user's text.
-    offset = query_prologue().count("\n")
+    offset = prologue().count("\n")
     msg = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
     if line is not None:
         line -= offset
@@ -290,37 +164,60 @@ def _syntax_error(message: str, lineno: int | None, offset_col: int | None, text
     return QueryError(f"SPARQL syntax error at {where}: {msg}{_snippet(user_text, line, col)}", line=line, column=col)
 
 
-def _result(reply: Reply, text: str) -> QueryResult:
-    status = reply[0]
-    if status == "syntax":
-        raise _syntax_error(reply[1], reply[2], reply[3], text)
-    if status == "store":
-        raise StoreError(reply[1])
-    if status != "ok":
-        raise QueryError(reply[1])
-    _, kind, payload, truncated = reply
-    if kind == "graph":
-        return QueryResult("graph", triples=list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)), truncated=truncated)
-    parsed = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
-    if isinstance(parsed, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(parsed))
-    variables = [v.value for v in parsed.variables]
-    rows = [tuple(s[v] for v in variables) for s in parsed]
-    return QueryResult("select", variables, rows, truncated=truncated)
+_DATA_BLOCK = re.compile(r"VALUES\s*(\([^)]*\)|[?$][A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE)
 
 
-def execute(store: ox.Store | None, query: str, *, substitutions: dict[ox.Variable, Any] | None = None,
-            max_rows: int = 10000, timeout: float | None = None, pool: WorkerPool | None = None) -> QueryResult:
-    """Run a query with the project prefixes, in a worker of `pool` (time and memory limits) or on `store`.
+def inline_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """`text` with its parameters bound by inline VALUES blocks, for engines without substitution.
+
+    A block goes at the start of every group pattern that mentions a bound variable, so FILTERs,
+    BINDs and OPTIONALs of nested groups (UNION branches included) see the value as they would with
+    SEP-0007 substitution. The text is the project's own (a named query).
+    """
+    if not bindings:
+        return text
+    from .queries import mask_comments_and_strings
+
+    masked = mask_comments_and_strings(text)
+    names = sorted(bindings)
+    mentions = re.compile(r"[?$](" + "|".join(map(re.escape, names)) + r")\b")
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }} "
+    opened: list[int] = []
+    groups: list[tuple[int, int]] = []
+    for i, ch in enumerate(masked):
+        if ch == "{":
+            opened.append(i)
+        elif ch == "}" and opened:
+            groups.append((opened.pop(), i))
+    starts = sorted({start for start, end in groups
+                     if mentions.search(masked, start, end) and not _DATA_BLOCK.search(masked[:start])})
+    if not starts:
+        raise QueryError("cannot bind parameters: no group pattern mentions them")
+    for start in reversed(starts):
+        text = text[: start + 1] + block + text[start + 1:]
+    return text
+
+
+def execute(reader: Reader, query: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
+            timeout: float | None = None) -> QueryResult:
+    """Run a query with the project prologue on any reader; syntax errors located in `query` itself.
 
     The caller checks ad-hoc text with `check_query` first. Raises QueryError (bad syntax, time or
-    memory limit) or StoreError (the store is damaged).
+    memory limit) or StoreError (the store is damaged or unreachable).
     """
-    text = query_prologue() + query
-    subs = {v.value: encode_term(t) for v, t in (substitutions or {}).items()}
-    if pool is not None:
-        reply = pool.run(text, subs, max_rows=max_rows, timeout=timeout if timeout is not None else 30.0)
-    else:
-        assert store is not None
-        reply = evaluate(store, text, subs, max_rows)
-    return _result(reply, text)
+    text = prologue() + query
+    try:
+        return reader.query(text, bindings=bindings, max_rows=max_rows, timeout=timeout)
+    except QueryError as err:
+        if err.line is None and err.column is None:
+            raise
+        raise _syntax_error(err.message, err.line, err.column, text) from None
+
+
+def execute_named(reader: Reader, query: NamedQuery, params: Mapping[str, str], *, base: str, lang: str,
+                  max_rows: int = 10000, timeout: float | None = None) -> QueryResult:
+    """Run a named query: check and bind its parameters, run it, and mark its parameter columns hidden."""
+    bindings = bind_parameters(query, dict(params), base, lang)
+    result = execute(reader, query.text, bindings=bindings, max_rows=max_rows, timeout=timeout)
+    result.hidden = tuple(p.name for p in query.parameters)
+    return result

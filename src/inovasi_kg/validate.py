@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .namespaces import curie as _curie
 from .ontology import parse_turtle
+
+if TYPE_CHECKING:
+    from .store import Reader
 
 __all__ = ["Finding", "ValidationReport", "quality_findings", "shacl_findings"]
 
@@ -75,33 +79,20 @@ def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, li
     return bool(conforms), findings
 
 
-_MISSING_EN = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#>
-SELECT ?s ?label WHERE {
-  ?s skos:prefLabel ?label FILTER(LANG(?label) = "id")
-  FILTER NOT EXISTS { ?s skos:prefLabel ?en FILTER(LANG(?en) = "en") }
-  FILTER NOT EXISTS { ?s a ida:Kutipan }
-} ORDER BY ?s
-"""
+def quality_findings(reader: Reader, base: str) -> list[Finding]:
+    """Contradictions recorded in the data, missing English labels and dangling references.
 
-_DANGLING = """
-SELECT DISTINCT ?s ?p ?o ?base WHERE {
-  ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?base))
-  FILTER NOT EXISTS { ?o ?p2 ?o2 }
-} ORDER BY ?o ?s
-"""
+    Each comes from a named query that users can run too: temuan-mutu, label-tanpa-inggris,
+    rujukan-menggantung.
+    """
+    from .queries import catalogue
+    from .sparql import execute_named
 
-
-def quality_findings(store: ox.Store, base: str) -> list[Finding]:
-    """Contradictions recorded in the data, missing English labels and dangling references."""
-    from . import resources
-    from .queries import load_queries
-    from .sparql import execute
+    def run(name: str, **params: str) -> list[dict[str, Any]]:
+        return execute_named(reader, catalogue()[name], params, base=base, lang="en", max_rows=1_000_000).values()
 
     findings: list[Finding] = []
-    recorded = load_queries(resources.queries_dir())["temuan-mutu"]  # the named query users run too
-    for row in execute(store, recorded.text, substitutions={ox.Variable("lang"): ox.Literal("en")}).values():
+    for row in run("temuan-mutu"):
         details = (
             f"kept value: {row['nilai_disimpan']}  quote: \"{row['kutipan_disimpan'] or '-'}\"",
             f"conflicting value: {row['nilai_bertentangan']}  quote: \"{row['kutipan_bertentangan'] or '-'}\"",
@@ -109,10 +100,10 @@ def quality_findings(store: ox.Store, base: str) -> list[Finding]:
         message = row["keterangan"] or "conflicting values in the source"
         findings.append(Finding("warning", "contradiction", _curie(row["sasaran"]),
                                 f"{_curie(row['properti'])}: {message}", details))
-    for row in store.query(_MISSING_EN):  # type: ignore[union-attr]
-        findings.append(Finding("info", "missing-english-label", _curie(row["s"].value),
-                                f"no @en skos:prefLabel (has \"{row['label'].value}\"@id)"))
-    for row in store.query(_DANGLING, substitutions={ox.Variable("base"): ox.Literal(base)}):  # type: ignore[union-attr]
-        findings.append(Finding("violation", "dangling-reference", _curie(row["o"].value),
-                                f"referenced by {_curie(row['s'].value)} {_curie(row['p'].value)} but never described"))
+    for row in run("label-tanpa-inggris"):
+        findings.append(Finding("info", "missing-english-label", _curie(row["simpul"]),
+                                f"no @en skos:prefLabel (has \"{row['label']}\"@id)"))
+    for row in run("rujukan-menggantung"):
+        findings.append(Finding("violation", "dangling-reference", _curie(row["o"]),
+                                f"referenced by {_curie(row['s'])} {_curie(row['p'])} but never described"))
     return findings

@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -39,67 +38,29 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from ..errors import QueryError, StoreError
+from ..terms import FOLD, decode_term, fold_function, json_term
 
-__all__ = ["FOLD", "Reply", "WorkerPool", "encode_term", "fold", "json_term"]
+__all__ = ["WorkerPool", "evaluate"]
 
-FOLD = ox.NamedNode("urn:inovasi-kg:fn:fold")
 _HEADER = struct.Struct(">I")
 # The worker program: this module, imported without the package's __init__ (which loads the whole API).
-_BOOT = ("import sys, types; pkg = types.ModuleType('inovasi_kg'); pkg.__path__ = [sys.argv[1]]; "
-         "sys.modules['inovasi_kg'] = pkg; from inovasi_kg.workers import main; main(sys.argv[2:])")
+_BOOT = ("import sys, types\n"
+         "for name, path in (('inovasi_kg', sys.argv[1]), ('inovasi_kg.store', sys.argv[1] + '/store')):\n"
+         "    pkg = types.ModuleType(name); pkg.__path__ = [path]; sys.modules[name] = pkg\n"
+         "from inovasi_kg.store.workers import main; main(sys.argv[2:])")
 _START_TIMEOUT = 60.0
 
-# A reply: ("ok", kind, payload, truncated) | ("syntax", message, line, column) | ("query", message)
-# | ("store", message) | ("memory", message)
+# A reply (see result.Reply): ("ok", kind, payload, truncated) | ("syntax", message, line, column)
+# | ("query", message) | ("store", message) | ("memory", message)
 Reply = tuple[Any, ...]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: `fold("Ségo") == "sego"`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _fold_fn(term: Any) -> ox.Literal | None:
-    return ox.Literal(fold(term.value)) if isinstance(term, ox.Literal) else None
-
-
-def encode_term(term: ox.NamedNode | ox.Literal) -> tuple[str, str, str | None, str | None]:
-    """A picklable form of an IRI or literal (pyoxigraph terms do not cross process boundaries)."""
-    if isinstance(term, ox.NamedNode):
-        return ("iri", term.value, None, None)
-    return ("literal", term.value, None if term.language else term.datatype.value, term.language)
-
-
-def _decode_term(encoded: tuple[str, str, str | None, str | None]) -> ox.NamedNode | ox.Literal:
-    kind, value, datatype, language = encoded
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
-
-
-def json_term(term: Any) -> dict[str, str]:
-    """A term in the SPARQL 1.1 JSON results form."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
 
 
 def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, max_rows: int) -> Reply:
     """Run one query on `store` and return the reply a worker sends (also used in process)."""
-    subs: dict[ox.Variable, Any] = {ox.Variable(k): _decode_term(v) for k, v in (substitutions or {}).items()}
+    subs: dict[ox.Variable, Any] = {ox.Variable(k): decode_term(v) for k, v in (substitutions or {}).items()}
     try:
-        answer = store.query(text, substitutions=subs or None, custom_functions={FOLD: _fold_fn})
+        answer = store.query(text, substitutions=subs or None, custom_functions={FOLD: fold_function})
         if isinstance(answer, ox.QueryBoolean):
             return ("ok", "ask", json.dumps({"head": {}, "boolean": bool(answer)}).encode(), False)
         if isinstance(answer, ox.QuerySolutions):
@@ -255,7 +216,7 @@ class WorkerPool:
         stderr = tempfile.TemporaryFile()
         env = dict(os.environ, PYTHONUNBUFFERED="1", MALLOC_ARENA_MAX="2")
         proc = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, str(Path(__file__).parent), str(self.store), str(self.memory_mb),
+            [sys.executable, "-c", _BOOT, str(Path(__file__).parents[1]), str(self.store), str(self.memory_mb),
              str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env, close_fds=True,
             start_new_session=True,  # a terminal's Ctrl-C reaches the command, which then ends its workers
@@ -393,7 +354,7 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 
 def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> None:
-    from .store import open_store, store_error, store_info
+    from .layout import open_store, store_error, store_info
 
     generation: str | None = None
     store: ox.Store | None = None

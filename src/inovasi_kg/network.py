@@ -1,4 +1,4 @@
-"""Graph stage: the stored RDF as a NetworkX MultiDiGraph, focused views, and files for Gephi/Cytoscape.
+"""Network stage: the stored RDF as a NetworkX MultiDiGraph, focused views, and files for Gephi/Cytoscape.
 
 Resources become nodes; literals become node attributes (so equal years or scores never join
 unrelated things); edges carry the predicate IRI and its label. Ontology scaffolding (classes,
@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .namespaces import IDA, OA, PREFIXES, QB, RDF, SKOS, curie
+from .formats import NETWORK, names
+from .namespaces import IDA, IDA_NS, OA, PREFIXES, QB, RDF, SKOS, curie
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CLASS_STYLE", "GRAPH_FORMATS", "class_style", "export_graph", "rdf_to_networkx", "select_view"]
+    from .store import Reader
 
-_NS = str(IDA._NS)
+__all__ = ["CLASS_STYLE", "class_style", "rdf_to_networkx", "select_view", "write_network"]
+
+_NS = str(IDA_NS)
 
 # One fixed mapping: class local name -> (colour, Indonesian label, English label). The legend, the
 # node colours and the GEXF colours all come from here, in this order.
@@ -57,8 +60,6 @@ CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "StrukturData": ("#bdbdbd", "Struktur data statistik", "Statistical data structure"),
     "Lainnya": ("#7f7f7f", "Lainnya", "Other"),
 }
-
-GRAPH_FORMATS = ("html", "graphml", "gexf", "cyjs")
 
 # Ontology scaffolding, by the class that marks it and the legend class it gets when shown.
 _SCAFFOLDING = {
@@ -99,7 +100,7 @@ def _most_specific(types: set[str], parents: dict[str, set[str]]) -> str:
     return names[0] if names else "Lainnya"
 
 
-def rdf_to_networkx(store: ox.Store, lang: str = "id", *, scaffolding: bool = False) -> nx.MultiDiGraph:
+def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = False) -> nx.MultiDiGraph:
     """The stored graph as a MultiDiGraph with string node ids (IRIs) and scalar attributes.
 
     With `scaffolding`, ontology classes, properties, code lists and the data structure are shown too,
@@ -107,7 +108,7 @@ def rdf_to_networkx(store: ox.Store, lang: str = "id", *, scaffolding: bool = Fa
     """
     import networkx as nx
 
-    quads = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    quads = list(reader.triples())
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     parents: dict[str, set[str]] = defaultdict(set)
@@ -197,7 +198,7 @@ def _hex_rgb(colour: str) -> dict[str, int]:
     return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1}
 
 
-def export_graph(g: nx.MultiDiGraph, fmt: str) -> bytes:
+def write_network(g: nx.MultiDiGraph, fmt: str) -> bytes:
     """GraphML (Cytoscape, yEd), GEXF with colours (Gephi) or Cytoscape.js JSON."""
     import io
 
@@ -219,4 +220,4 @@ def export_graph(g: nx.MultiDiGraph, fmt: str) -> bytes:
     if fmt == "cyjs":
         data = nx.cytoscape_data(g)
         return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
-    raise UsageError(f"unknown graph format {fmt!r}; expected one of: {', '.join(GRAPH_FORMATS)}")
+    raise UsageError(f"unknown network format {fmt!r}; expected one of: {', '.join(names(NETWORK)[1:])}")

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .graph import CLASS_STYLE
+from .network import CLASS_STYLE
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -26,7 +26,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from ..errors import StoreError
 
 __all__ = [
     "MARKER",
@@ -42,7 +42,6 @@ __all__ = [
     "StoreInfo",
     "check_store_path",
     "open_store",
-    "quads_in_default_graph",
     "read_fingerprint",
     "read_marker",
     "store_error",
@@ -420,10 +419,3 @@ def _os_error(path: Path, err: OSError) -> StoreError:
               errno.EDQUOT: "the disk quota is exceeded", errno.EFBIG: "a file grew past the size limit"}
     what = reason.get(err.errno or 0, err.strerror or str(err))
     return StoreError(f"cannot write the store at {path}: {what}; the previous store is unchanged")
-
-
-def quads_in_default_graph(triples: Iterable[ox.Triple]) -> Iterable[ox.Quad]:
-    """Wrap triples as quads of the default graph (for bulk loading)."""
-    default = ox.DefaultGraph()
-    for t in triples:
-        yield ox.Quad(t.subject, t.predicate, t.object, default)

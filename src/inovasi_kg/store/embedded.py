@@ -1,0 +1,96 @@
+"""The embedded backend: an Oxigraph store on disk in the versioned layout of store.layout.
+
+Queries run in a pool of read-only worker processes (time limit, memory cap, killed and replaced
+when over); pattern reads (export, the network view) use a read-only handle in this process, opened
+after the generation is checked against its manifest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..result import QueryResult, from_reply
+from ..terms import encode_term
+from .base import Capabilities, Term
+from .layout import check_store_path, open_store, read_fingerprint, store_error, store_info, verify_store, writing_store
+from .memory import StoreReader, StoreStaging
+from .workers import WorkerPool
+
+__all__ = ["EmbeddedBackend"]
+
+DEFAULT_TIMEOUT = 30.0
+
+
+class EmbeddedBackend(StoreReader):
+    """The store at `path` (our marker, generations, manifest)."""
+
+    capabilities = Capabilities(substitutions=True, custom_functions=True, limits=True, persistent=True)
+
+    def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1) -> None:
+        self.path = Path(path)
+        self.location = str(path)
+        self.memory_mb, self.workers = memory_mb, workers
+        self._pool: WorkerPool | None = None
+        self._handle: tuple[str | None, ox.Store] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> ox.Store:  # type: ignore[override]
+        """A read-only handle on the current generation (checked before it is first trusted)."""
+        with self._lock:
+            generation = store_info(self.path).generation
+            if self._handle is None or self._handle[0] != generation:
+                self._handle = (generation, open_store(self.path))
+            return self._handle[1]
+
+    def _workers(self) -> WorkerPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self.path, size=self.workers, memory_mb=self.memory_mb)
+            return self._pool
+
+    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
+              timeout: float | None = None) -> QueryResult:
+        subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
+        reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT)
+        return from_reply(reply)
+
+    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                obj: Term | None = None) -> Iterator[ox.Triple]:
+        try:
+            yield from super().triples(subject, predicate, obj)
+        except (OSError, RuntimeError) as err:
+            raise store_error(self.path, err) from None
+
+    def fingerprint(self) -> str | None:
+        return read_fingerprint(self.path)
+
+    def intact(self) -> bool:
+        try:
+            verify_store(store_info(self.path), full=True)
+        except StoreError:
+            return False
+        return True
+
+    def check_writable(self) -> None:
+        """StoreError (nothing touched) when the path is not ours to write."""
+        check_store_path(self.path)
+
+    @contextmanager
+    def replacing(self) -> Iterator[StoreStaging]:
+        with writing_store(self.path) as writer:
+            assert writer.store is not None
+            yield StoreStaging(writer.store, lambda _store, fingerprint: writer.commit(fingerprint))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+            self._handle = None

@@ -1,0 +1,135 @@
+"""The in-memory backend (`memory:` or `memory:NAME`): an Oxigraph store in this process.
+
+Queries run in process, without time or memory limits (it serves tests and validation, whose
+queries are the project's own). `memory:NAME` names one store shared by the whole process, so a
+build and the queries after it see the same contents; plain `memory:` is always a fresh store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import ClassVar
+
+import pyoxigraph as ox
+
+from ..result import QueryResult, from_reply
+from ..terms import encode_term
+from .base import DEFAULT_GRAPH, Capabilities, Term
+from .workers import evaluate
+
+__all__ = ["MemoryBackend", "StoreReader", "StoreStaging", "engine_parse_error"]
+
+_META = ox.NamedNode("urn:inovasi-kg:build")
+_FINGERPRINT = ox.NamedNode("urn:inovasi-kg:fingerprint")
+
+
+class StoreReader:
+    """Reader methods over a pyoxigraph Store in this process."""
+
+    store: ox.Store
+    substitutions: bool = True
+
+    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
+              timeout: float | None = None) -> QueryResult:
+        subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
+        if not self.substitutions and subs:
+            from ..sparql import inline_values
+
+            text, subs = inline_values(text, dict(bindings or {})), {}
+        return from_reply(evaluate(self.store, text, subs, max_rows))
+
+    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                obj: Term | None = None) -> Iterator[ox.Triple]:
+        for q in self.store.quads_for_pattern(subject, predicate, obj, DEFAULT_GRAPH):
+            yield ox.Triple(q.subject, q.predicate, q.object)
+
+    def count(self) -> int:
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, DEFAULT_GRAPH))
+
+    def graphs(self) -> frozenset[str]:
+        return frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+class StoreStaging(StoreReader):
+    """A store being filled; `commit` hands it to `on_commit`."""
+
+    def __init__(self, store: ox.Store, on_commit: object) -> None:
+        self.store = store
+        self._on_commit = on_commit
+        self.committed = False
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        self.store.bulk_extend(quads)
+
+    def commit(self, fingerprint: str) -> None:
+        self._on_commit(self.store, fingerprint)  # type: ignore[operator]
+        self.committed = True
+
+
+class MemoryBackend(StoreReader):
+    """An in-memory store; `substitutions=False` binds parameters with an inline VALUES block instead."""
+
+    _named: ClassVar[dict[str, MemoryBackend]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, location: str = "memory:", *, substitutions: bool = True) -> None:
+        self.location = location
+        self.store = ox.Store()
+        self.substitutions = substitutions
+        self.capabilities = Capabilities(substitutions=substitutions, custom_functions=True, limits=False,
+                                         persistent=False)
+
+    @classmethod
+    def named(cls, location: str) -> MemoryBackend:
+        """The process-wide store of `memory:NAME`, or a new one for plain `memory:`."""
+        if location == "memory:":
+            return cls(location)
+        with cls._lock:
+            return cls._named.setdefault(location, cls(location))
+
+    def fingerprint(self) -> str | None:
+        for q in self.store.quads_for_pattern(None, _FINGERPRINT, None, _META):
+            return str(q.object.value)
+        return None
+
+    def intact(self) -> bool:
+        return True
+
+    def check_writable(self) -> None:
+        pass
+
+    @contextmanager
+    def replacing(self) -> Iterator[StoreStaging]:
+        def swap(store: ox.Store, fingerprint: str) -> None:
+            store.add(ox.Quad(_META, _FINGERPRINT, ox.Literal(fingerprint), _META))
+            self.store = store
+
+        yield StoreStaging(ox.Store(), swap)
+
+    def close(self) -> None:
+        pass
+
+
+def engine_parse_error(text: str) -> tuple[str, int | None, int | None] | None:
+    """The engine's syntax error for `text` (message, line, column), or None if it would accept it.
+
+    The text gets a suffix (a new line and an unclosed `{`) that no valid query can end with, so
+    the engine always stops at a syntax error and never runs anything. An error at the suffix means
+    the engine would accept the text itself: None.
+    """
+    import re
+
+    probe = text + "\n{"
+    try:
+        ox.Store().query(probe)
+    except SyntaxError as err:
+        msg = str(err.msg if hasattr(err, "msg") else err)
+        at = re.match(r"error at (\d+):(\d+)", msg)
+        if at is None or int(at.group(1)) >= probe.count("\n") + 1:
+            return None
+        return msg, err.lineno, err.offset
+    except Exception:  # pragma: no cover - the suffix makes every text a syntax error
+        return None
+    return None  # pragma: no cover
