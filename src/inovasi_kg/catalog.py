@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .formats import Format, fmt
-from .iris import dataset_iri, distribution_iri, dump_url
+from .iris import dataset_iri, distribution_iri, dump_url, id_space
 from .namespaces import DCAT, DCTERMS, IDA, IDA_NS, PREFIXES, RDF, SCHEMA, VOID, XSD
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
         ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/id")),
         ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/en")),
         ox.Triple(ds, n(str(DCTERMS.conformsTo)), n(str(IDA_NS).rstrip("#"))),
-        ox.Triple(ds, n(str(VOID.uriSpace)), ox.Literal(f"{base}id/")),
+        ox.Triple(ds, n(str(VOID.uriSpace)), ox.Literal(id_space(base))),
         ox.Triple(ds, n(str(DCAT.keyword)), lit("inovasi daerah", "id")),
         ox.Triple(ds, n(str(DCAT.keyword)), lit("regional innovation", "en")),
     ]

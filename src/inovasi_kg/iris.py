@@ -9,6 +9,8 @@
     {kode}{scheme}/{notation}            a code-list concept; {kode}{scheme} its scheme
     {ontology}#{term}                    an ontology term
 
+This module imports nothing, so the query workers can use it too.
+
     >>> parse("https://w3id.org/inovasi-daerah/eli/pp/2017/38", "https://w3id.org/inovasi-daerah/")
     Named(kind='legal-act', segment='pp', key='2017/38')
 """
@@ -17,16 +19,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .namespaces import IDA_NS, KODE
-
 __all__ = [
     "DATASET_KEY",
+    "FINGERPRINT",
+    "FOLD_FUNCTION",
+    "KODE_NS",
+    "META_GRAPH",
+    "ONTOLOGY_NS",
+    "SEARCH_ENTRY",
+    "SEARCH_GRAPH",
     "Named",
     "concept_iri",
     "dataset_iri",
     "distribution_iri",
     "draft_act_iri",
     "dump_url",
+    "id_space",
     "instance_iri",
     "legal_act_iri",
     "ontology_term",
@@ -35,12 +43,30 @@ __all__ = [
     "selector_iri",
 ]
 
+# The vocabulary's own namespaces: fixed, whatever the base IRI of the data.
+ONTOLOGY_NS = "https://w3id.org/inovasi-daerah/ontology#"
+KODE_NS = "https://w3id.org/inovasi-daerah/kode/"
+IDA_NS, KODE = ONTOLOGY_NS, KODE_NS
+
+# Internal IRIs of the store, never exported: the build's own named graph and fingerprint, the
+# graph of folded search labels and its property, and the engine function that folds text.
+META_GRAPH = "urn:inovasi-kg:build"
+FINGERPRINT = "urn:inovasi-kg:fingerprint"
+SEARCH_GRAPH = "urn:inovasi-kg:cari"
+SEARCH_ENTRY = "urn:inovasi-kg:label-cari"
+FOLD_FUNCTION = "urn:inovasi-kg:fn:fold"
+
 DATASET_KEY = "inovasi-daerah"
 _SELECTOR = "/selector"
 
 
+def id_space(base: str) -> str:
+    """The namespace of every row's IRI (VoID's uriSpace)."""
+    return f"{base}id/"
+
+
 def instance_iri(base: str, segment: str, key: str) -> str:
-    return f"{base}id/{segment}/{key}"
+    return f"{id_space(base)}{segment}/{key}"
 
 
 def legal_act_iri(base: str, kind: str, year: str, number: str) -> str:

@@ -4,8 +4,10 @@ quality findings, export and the network view, over any store backend.
 The CLI and the web app only translate arguments into these calls. The facade owns the time
 limit, the row cap and which columns of a named query are its parameters.
 
-    >>> from inovasi_kg import Settings, open_graph
-    >>> with open_graph(Settings.load(store="var/store")) as kg:                        # doctest: +SKIP
+    >>> from inovasi_kg import Settings, build_store, open_graph
+    >>> settings = Settings.load(store="memory:doc-kg")
+    >>> _ = build_store(settings)
+    >>> with open_graph(settings) as kg:
     ...     [r["pemerintah"] for r in kg.query("peringkat-penghargaan").values()][4]
     'Pemerintah Kota Magelang'
 """
@@ -211,12 +213,11 @@ class KnowledgeGraph:
         from .formats import RDF
         from .formats import fmt as format_named
 
+        if not catalog_only:
+            return self.backend.dump(fmt)
         rdf = format_named(fmt, RDF).rdf
         assert rdf is not None
-        triples = list(self.backend.triples())
-        if catalog_only:
-            triples = only_catalog(triples, self.settings.base_iri)
-        return serialize_sorted(triples, rdf)
+        return serialize_sorted(only_catalog(list(self.backend.triples()), self.settings.base_iri), rdf)
 
     def network(self, *, scaffolding: bool = False) -> nx.MultiDiGraph:
         """The graph as a NetworkX MultiDiGraph: resources as nodes, literals as attributes."""

@@ -9,6 +9,8 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, VOID, XSD, DefinedNamespace
 from rdflib.term import URIRef
 
+from .iris import KODE_NS, ONTOLOGY_NS
+
 __all__ = [
     "CV",
     "DCAT",
@@ -39,9 +41,10 @@ __all__ = [
     "curie",
 ]
 
-ONTOLOGY_IRI = "https://w3id.org/inovasi-daerah/ontology"
-IDA_NS = Namespace(ONTOLOGY_IRI + "#")  # the project ontology's namespace (terms: `IDA`)
-KODE = Namespace("https://w3id.org/inovasi-daerah/kode/")
+
+ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
+IDA_NS = Namespace(ONTOLOGY_NS)  # the project ontology's namespace (terms: `IDA`)
+KODE = Namespace(KODE_NS)
 ORG = Namespace("http://www.w3.org/ns/org#")
 CV = Namespace("http://data.europa.eu/m8g/")
 SCHEMA = Namespace("https://schema.org/")

@@ -23,6 +23,7 @@ from . import resources
 from .build import iter_instance_triples
 from .catalog import catalog_quads
 from .errors import ValidationFailed
+from .iris import SEARCH_ENTRY
 from .load import LoadedData, load_tables
 from .materialize import materialize
 from .namespaces import PREFIXES
@@ -34,7 +35,7 @@ from .validate import Finding, ValidationReport, quality_findings, shacl_finding
 
 __all__ = ["BuildReport", "Inputs", "build", "check", "fingerprint", "graph_quads", "load_inputs", "validate"]
 
-_SEARCH_ENTRY = ox.NamedNode("urn:inovasi-kg:label-cari")
+_SEARCH_ENTRY = ox.NamedNode(SEARCH_ENTRY)
 _LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"}
 _SEPARATOR = "\u001f"  # never in a label: the loader refuses control characters
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .iris import id_space
 from .namespaces import PREFIXES
 from .settings import LANGUAGES
 from .terms import fold
@@ -187,7 +188,7 @@ def resolve_iri(raw: str, base: str, *, what: str = "value") -> ox.NamedNode:
     elif colon and prefix in PREFIXES:
         text = PREFIXES[prefix] + local
     elif not (colon and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", prefix)):
-        text = f"{base}id/{text.removeprefix('id/')}"
+        text = id_space(base) + text.removeprefix("id/")
     try:
         return ox.NamedNode(text)
     except ValueError as err:

@@ -12,9 +12,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .iris import FOLD_FUNCTION
+
 __all__ = ["FOLD", "decode_term", "encode_term", "fold", "fold_function", "json_term"]
 
-FOLD = ox.NamedNode("urn:inovasi-kg:fn:fold")
+FOLD = ox.NamedNode(FOLD_FUNCTION)
 
 
 def fold(text: str) -> str:

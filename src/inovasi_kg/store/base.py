@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
+from .. import iris
 from ..errors import UsageError
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ __all__ = ["DEFAULT_GRAPH", "SEARCH_GRAPH", "Backend", "Capabilities", "Reader",
 Term = ox.NamedNode | ox.Literal
 DEFAULT_GRAPH = ox.DefaultGraph()
 # Internal graphs, never exported: the folded search labels (see queries/cari-label.rq).
-SEARCH_GRAPH = ox.NamedNode("urn:inovasi-kg:cari")
+SEARCH_GRAPH = ox.NamedNode(iris.SEARCH_GRAPH)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ class Backend(Reader, Protocol):
 
     def fingerprint(self) -> str | None:
         """The fingerprint the current contents were committed with, or None."""
+        ...
+
+    def dump(self, fmt: str) -> bytes:
+        """The default graph in an RDF format (a name of formats.py), sorted: same graph, same bytes."""
         ...
 
     def intact(self) -> bool:

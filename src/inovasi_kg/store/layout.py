@@ -34,6 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .. import iris
 from ..errors import StoreError
 
 __all__ = [
@@ -63,8 +64,8 @@ _UNTRACKED = re.compile(r"LOG(\.old\.\d+)?|LOCK")
 FULL_CHECK_BYTES = 64 * 1024 * 1024
 _SMALL_FILE = 1024 * 1024
 
-META_GRAPH = ox.NamedNode("urn:inovasi-kg:build")
-_FINGERPRINT = ox.NamedNode("urn:inovasi-kg:fingerprint")
+META_GRAPH = ox.NamedNode(iris.META_GRAPH)
+_FINGERPRINT = ox.NamedNode(iris.FINGERPRINT)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 
+from .. import iris
 from ..result import QueryResult, from_reply
 from ..terms import encode_term
 from .base import DEFAULT_GRAPH, Capabilities, Term
@@ -21,8 +22,8 @@ from .workers import evaluate
 
 __all__ = ["MemoryBackend", "StoreReader", "StoreStaging", "engine_parse_error"]
 
-_META = ox.NamedNode("urn:inovasi-kg:build")
-_FINGERPRINT = ox.NamedNode("urn:inovasi-kg:fingerprint")
+_META = ox.NamedNode(iris.META_GRAPH)
+_FINGERPRINT = ox.NamedNode(iris.FINGERPRINT)
 
 
 class StoreReader:
@@ -50,6 +51,15 @@ class StoreReader:
 
     def graphs(self) -> frozenset[str]:
         return frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: str) -> bytes:
+        from ..export import serialize_sorted
+        from ..formats import RDF
+        from ..formats import fmt as format_named
+
+        rdf = format_named(fmt, RDF).rdf
+        assert rdf is not None
+        return serialize_sorted(list(self.triples()), rdf)
 
 
 class StoreStaging(StoreReader):

@@ -195,9 +195,11 @@ class _Spawner:
 class WorkerPool:
     """A pool of read-only query workers over the store at `store`.
 
-        >>> pool = WorkerPool(Path("var/store"), size=1, memory_mb=1024)    # doctest: +SKIP
-        >>> pool.run("ASK { ?s ?p ?o }", None, max_rows=10, timeout=5.0)   # doctest: +SKIP
-        ('ok', 'ask', b'{"head": {}, "boolean": true}', False)
+    Example (a built store at var/store)::
+
+        pool = WorkerPool(Path("var/store"), size=1, memory_mb=1024)
+        pool.run("ASK { ?s ?p ?o }", None, max_rows=10, timeout=5.0)
+        # ('ok', 'ask', b'{"head": {}, "boolean": true}', False)
     """
 
     def __init__(self, store: Path, *, size: int = 1, memory_mb: int = 2048) -> None:
