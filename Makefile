@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench clean assets
+
+ASSETS := src/inovasi_kg/web/assets
+YASGUI := src/inovasi_kg/web/static/yasgui
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,13 +15,27 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-# Build the graph into the embedded store and write exports + graph page into build/.
-run: $(STAMP)
+# The query editor (YASGUI) from the npm registry, pinned by package-lock.json, served from our own
+# origin. Without npm the editor falls back to a plain form (a warning says so).
+$(YASGUI)/yasgui.min.js: $(ASSETS)/package.json $(ASSETS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  mkdir -p $(YASGUI) && \
+	  cp $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI)/ && \
+	  cp $(ASSETS)/node_modules/@zazuko/yasgui/LICENSE $(YASGUI)/ 2>/dev/null || true; \
+	else echo "warning: npm not found; the query editor falls back to a plain form" >&2; fi
+
+assets: $(YASGUI)/yasgui.min.js
+
+# Build the graph into the embedded store, write exports + graph page into build/, then serve
+# everything on http://127.0.0.1:8000 (Ctrl-C stops).
+run: $(STAMP) assets
 	$(BIN)/inovasi-kg build
 	$(BIN)/inovasi-kg publish
+	$(BIN)/inovasi-kg serve
 
 # ruff + mypy, then the whole suite (warnings are errors).
-test: $(STAMP) lint
+test: $(STAMP) assets lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -32,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/graph_page.py
 
 clean:
-	rm -rf build var .pytest_cache
+	rm -rf build var .pytest_cache $(YASGUI) $(ASSETS)/node_modules

@@ -340,5 +340,45 @@ def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | 
         click.echo(f"wrote {where}", err=True)
 
 
+@cli.command()
+@store_option
+@click.option("--host", default=None, help=_help("host"))
+@click.option("--port", type=int, default=None, help=_help("port"))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=_help("workers"))
+@click.option("--get", "get_path", default=None, metavar="PATH",
+              help="Print the response to one GET of PATH (e.g. /sparql?query=...) without opening a port.")
+@click.option("--accept", default=None, help="Accept header for --get.")
+@_handle_errors
+def serve(store: str | None, host: str | None, port: int | None, workers: int | None, get_path: str | None,
+          accept: str | None) -> None:
+    """Serve the SPARQL endpoint, query editor, named queries, linked-data pages and catalog."""
+    from .web import create_app
+
+    settings = Settings.load(store=store, host=host, port=port, workers=workers)
+    app = create_app(settings)
+    if get_path is not None:
+        import asyncio
+
+        import httpx
+
+        async def fetch() -> httpx.Response:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=f"http://{settings.host}:{settings.port}") as c:
+                return await c.get(get_path, headers={"accept": accept} if accept else None)
+
+        try:
+            response = asyncio.run(fetch())
+        finally:
+            app.state.kg.close()
+        sys.stdout.buffer.write(response.content)
+        sys.stdout.buffer.flush()
+        click.echo(f"{response.status_code} {response.headers.get('content-type', '')}", err=True)
+        sys.exit(0 if response.status_code < 400 else 2)
+    import uvicorn
+
+    click.echo(f"serving on http://{settings.host}:{settings.port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
 def main() -> None:
     cli(prog_name="inovasi-kg")

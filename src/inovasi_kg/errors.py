@@ -6,6 +6,7 @@
      │    ├── OntologyError    unreadable Turtle in ontology/ (file:line)
      │    ├── StoreError       the store is missing, locked or unreadable
      │    ├── QueryError       a bad query, query name or parameter
+     │    │    └── LimitExceeded  stopped at its time limit or memory cap
      │    └── UsageError       a bad option value
      └── ValidationFailed      the graph does not conform (the CLI exits 1)
 
@@ -24,6 +25,7 @@ __all__ = [
     "DataError",
     "InovasiKGError",
     "InputError",
+    "LimitExceeded",
     "OntologyError",
     "QueryError",
     "StoreError",
@@ -73,6 +75,10 @@ class QueryError(InputError):
     def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
         self.message, self.line, self.column = message, line, column
         super().__init__(message)
+
+
+class LimitExceeded(QueryError):
+    """A query stopped at its time limit or memory cap (the web layer answers 503)."""
 
 
 class UsageError(InputError):

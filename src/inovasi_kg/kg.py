@@ -14,6 +14,7 @@ limit, the row cap and which columns of a named query are its parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,14 @@ class KnowledgeGraph:
             raise StoreError(f"the in-memory store {self.backend.location} is empty: it lives only in the process "
                              f"that built it (build into it first, or give a folder)")
 
+    def in_language(self, lang: str) -> KnowledgeGraph:
+        """The same graph, read with labels in `lang` (shares this facade's backend)."""
+        if lang == self.settings.lang:
+            return self
+        from dataclasses import replace
+
+        return KnowledgeGraph(replace(self.settings, lang=lang), self.backend)
+
     def close(self) -> None:
         """Release the backend's workers and handles (when this facade opened it)."""
         if self._owns_backend:
@@ -128,14 +137,19 @@ class KnowledgeGraph:
                              lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
                              timeout=self.settings.query_timeout)
 
-    def sparql(self, text: str) -> QueryResult:
+    def sparql(self, text: str, *, default_graphs: list[str] | None = None,
+               named_graphs: list[str] | None = None) -> QueryResult:
         """Run an ad-hoc read-only query, stopped at the time limit.
 
         The query is parsed and refused (QueryError) when it updates, calls SERVICE (unless the
-        allow_service setting is on) or names a graph outside the store.
+        allow_service setting is on) or names in FROM a graph outside the store. `default_graphs` and
+        `named_graphs` are the SPARQL protocol's dataset (they replace the query's FROM clauses; a
+        graph the store does not hold is empty, nothing is ever fetched).
         """
-        runnable = check_query(text, allow_service=self.settings.allow_service, graphs=self.backend.graphs())
-        return execute(self.backend, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout)
+        runnable = check_query(text, allow_service=self.settings.allow_service, graphs=self.backend.graphs(),
+                               protocol_dataset=default_graphs is not None or named_graphs is not None)
+        return execute(self.backend, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout,
+                       dataset=(default_graphs, named_graphs))
 
     # --- nodes ------------------------------------------------------------------------------------
 
@@ -226,7 +240,8 @@ class KnowledgeGraph:
         return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding)
 
     def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
-               exclude: list[str] | None = None, scaffolding: bool = False) -> bytes:
+               exclude: list[str] | None = None, scaffolding: bool = False,
+               page_of: Callable[[str], str | None] | None = None) -> bytes:
         """The network (or a focused/filtered view of it) as an offline HTML page or a network file.
 
         `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend.
@@ -242,7 +257,7 @@ class KnowledgeGraph:
         if kind == "html":
             from .networkpage import render_html
 
-            return render_html(view, lang=self.settings.lang).encode("utf-8")
+            return render_html(view, lang=self.settings.lang, page_of=page_of).encode("utf-8")
         return write_network(view, kind)
 
 

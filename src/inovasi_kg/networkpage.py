@@ -8,6 +8,7 @@ the page as JSON (`tojson`) and is put on screen with `textContent` only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,8 +99,13 @@ def _positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = None) -> str:
-    """One self-contained HTML page for the graph `g` (from `rdf_to_networkx`)."""
+def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = None,
+                page_of: Callable[[str], str | None] | None = None) -> str:
+    """One self-contained HTML page for the graph `g` (from `rdf_to_networkx`).
+
+    `page_of` maps a node's IRI to its linked-data page on the server (a path starting with `/`);
+    served pages link each node's details to it.
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     precomputed = g.number_of_nodes() > PRECOMPUTE_ABOVE
@@ -125,6 +131,9 @@ def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = Non
                       "iri": d["iri"], "attrs": attrs,
                       "alt": [a for a in d.get("skos:altLabel", "").split("; ") if a],
                       "quotes": [q for q in d["quotes"].split("\n") if q]}
+        page = page_of(n) if page_of else None
+        if page and page.startswith("/"):
+            details[n]["page"] = page
     ordered = sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1]))
     edges = [{"id": i, "from": u, "to": v, "title": d["label"], "predicate": d["predicate"]}
              for i, (u, v, d) in enumerate(ordered)]

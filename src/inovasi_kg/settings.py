@@ -39,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_memory_mb", 2048, "MiB of memory a query worker may use beyond its start; a query over it is stopped."),
     Setting("max_rows", 10000, "Most result rows a query returns; more are cut and flagged as truncated."),
     Setting("allow_service", False, "Allow SPARQL SERVICE (federated) calls to remote endpoints."),
+    Setting("host", "127.0.0.1", "Address `inovasi-kg serve` listens on."),
+    Setting("port", 8000, "Port `inovasi-kg serve` listens on."),
+    Setting("workers", 2, "Query worker processes of the web server (each runs one query at a time)."),
+    Setting("max_body_bytes", 1048576, "Largest request body the web server accepts (bytes); more gets 413."),
+    Setting("base_path", "/", "Path on the server where {base} IRIs resolve ({base}id/x is served at {base_path}id/x)."),
 )
 
 
@@ -81,6 +86,11 @@ class Settings:
     query_memory_mb: int = _DEFAULTS["query_memory_mb"]
     max_rows: int = _DEFAULTS["max_rows"]
     allow_service: bool = _DEFAULTS["allow_service"]
+    host: str = _DEFAULTS["host"]
+    port: int = _DEFAULTS["port"]
+    workers: int = _DEFAULTS["workers"]
+    max_body_bytes: int = _DEFAULTS["max_body_bytes"]
+    base_path: str = _DEFAULTS["base_path"]
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -108,7 +118,11 @@ class Settings:
         if isinstance(self.query_timeout, bool) or not isinstance(self.query_timeout, (int, float)) \
                 or not math.isfinite(self.query_timeout) or self.query_timeout <= 0:
             raise UsageError(f"query_timeout must be a positive finite number of seconds, got {self.query_timeout!r}")
-        for name in ("max_rows", "query_memory_mb"):
+        if not (self.base_path.startswith("/") and self.base_path.endswith("/")):
+            raise UsageError(f"base_path must start and end with '/', got {self.base_path!r}")
+        if not 0 < self.port < 65536:
+            raise UsageError(f"port must be 1 to 65535, got {self.port!r}")
+        for name in ("max_rows", "query_memory_mb", "workers", "max_body_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")

@@ -18,7 +18,7 @@ from .errors import QueryError
 from .namespaces import PREFIXES
 from .queries import NamedQuery, bind_parameters
 from .result import QueryResult
-from .store.base import Reader, Term
+from .store.base import Dataset, Reader, Term
 
 __all__ = ["check_query", "execute", "execute_named", "inline_values", "prologue"]
 
@@ -68,7 +68,8 @@ def _walk(node: Any) -> Any:
             stack.extend(item)
 
 
-def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str] = frozenset()) -> str:
+def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str] = frozenset(),
+                protocol_dataset: bool = False) -> str:
     """Parse an ad-hoc query and refuse what a read-only endpoint must not run; returns the text to run.
 
     Raises QueryError for an empty or comment-only query, text that is not valid Unicode, bad
@@ -92,7 +93,7 @@ def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str
         if node.name == "ServiceGraphPattern" and not allow_service:
             raise QueryError(f"SERVICE <{node.get('term')}> (a federated call to another endpoint) is refused; allow "
                              f"it with --allow-service or the allow_service setting")
-        if node.name == "DatasetClause":
+        if node.name == "DatasetClause" and not protocol_dataset:  # the protocol's dataset overrides FROM
             iri = str(node.get("default") or node.get("named"))
             if iri not in graphs:
                 clause = "FROM NAMED" if node.get("named") is not None else "FROM"
@@ -130,7 +131,7 @@ def _parse(text: str) -> Any:
     line, col = syntax.lineno - offset, syntax.col
     message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(syntax.msg))
     found = f", found {syntax.found!r}" if getattr(syntax, "found", None) else ""
-    raise QueryError(f"not standard SPARQL 1.1 at line {line}, column {col}: {message}{found}{_snippet(text, line, col)}",
+    raise QueryError(f"SPARQL syntax error at line {line}, column {col}: {message}{found}{_snippet(text, line, col)}",
                      line=line, column=col)
 
 
@@ -199,7 +200,7 @@ def inline_values(text: str, bindings: Mapping[str, Term]) -> str:
 
 
 def execute(reader: Reader, query: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-            timeout: float | None = None) -> QueryResult:
+            timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
     """Run a query with the project prologue on any reader; syntax errors located in `query` itself.
 
     The caller checks ad-hoc text with `check_query` first. Raises QueryError (bad syntax, time or
@@ -207,7 +208,7 @@ def execute(reader: Reader, query: str, *, bindings: Mapping[str, Term] | None =
     """
     text = prologue() + query
     try:
-        return reader.query(text, bindings=bindings, max_rows=max_rows, timeout=timeout)
+        return reader.query(text, bindings=bindings, max_rows=max_rows, timeout=timeout, dataset=dataset)
     except QueryError as err:
         if err.line is None and err.column is None:
             raise

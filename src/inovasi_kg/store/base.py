@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from ..result import QueryResult
     from ..settings import Settings
 
-__all__ = ["DEFAULT_GRAPH", "SEARCH_GRAPH", "Backend", "Capabilities", "Reader", "Staging", "open_backend"]
+__all__ = ["DEFAULT_GRAPH", "SEARCH_GRAPH", "Backend", "Capabilities", "Dataset", "Reader", "Staging", "open_backend"]
 
 Term = ox.NamedNode | ox.Literal
+# The SPARQL protocol's dataset: (default-graph-uri list, named-graph-uri list); None keeps the query's own.
+Dataset = tuple[list[str] | None, list[str] | None]
 DEFAULT_GRAPH = ox.DefaultGraph()
 # Internal graphs, never exported: the folded search labels (see queries/cari-label.rq).
 SEARCH_GRAPH = ox.NamedNode(iris.SEARCH_GRAPH)
@@ -48,9 +50,11 @@ class Reader(Protocol):
     """Read access to a graph store (a backend, or a new generation being built)."""
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-              timeout: float | None = None) -> QueryResult:
-        """Run a complete query (prologue included). QueryError for bad syntax (line and column in
-        `text`), a time or memory limit; StoreError for a damaged or unreachable store."""
+              timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
+        """Run a complete query (prologue included), over `dataset` when the protocol gives one.
+
+        QueryError for bad syntax (line and column in `text`), a time or memory limit; StoreError
+        for a damaged or unreachable store."""
         ...
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,

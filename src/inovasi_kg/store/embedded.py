@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from ..result import QueryResult, from_reply
 from ..terms import encode_term
-from .base import Capabilities, Term
+from .base import Capabilities, Dataset, Term
 from .layout import check_store_path, open_store, read_fingerprint, store_error, store_info, verify_store, writing_store
 from .memory import StoreReader, StoreStaging
 from .workers import WorkerPool
@@ -56,9 +56,9 @@ class EmbeddedBackend(StoreReader):
             return self._pool
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
         subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
-        reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT)
+        reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT, dataset=dataset)
         return from_reply(reply)
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .. import iris
 from ..result import QueryResult, from_reply
 from ..terms import encode_term
-from .base import DEFAULT_GRAPH, Capabilities, Term
+from .base import DEFAULT_GRAPH, Capabilities, Dataset, Term
 from .workers import evaluate
 
 __all__ = ["MemoryBackend", "StoreReader", "StoreStaging", "engine_parse_error"]
@@ -33,13 +33,13 @@ class StoreReader:
     substitutions: bool = True
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
         subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
         if not self.substitutions and subs:
             from ..sparql import inline_values
 
             text, subs = inline_values(text, dict(bindings or {})), {}
-        return from_reply(evaluate(self.store, text, subs, max_rows))
+        return from_reply(evaluate(self.store, text, subs, max_rows, dataset))
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:

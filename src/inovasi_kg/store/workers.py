@@ -38,7 +38,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from ..errors import QueryError, StoreError
+from ..errors import LimitExceeded, StoreError
 from ..terms import FOLD, decode_term, fold_function, json_term
 
 __all__ = ["WorkerPool", "evaluate"]
@@ -56,11 +56,21 @@ _START_TIMEOUT = 60.0
 Reply = tuple[Any, ...]
 
 
-def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, max_rows: int) -> Reply:
-    """Run one query on `store` and return the reply a worker sends (also used in process)."""
+def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, max_rows: int,
+             dataset: tuple[list[str] | None, list[str] | None] = (None, None)) -> Reply:
+    """Run one query on `store` and return the reply a worker sends (also used in process).
+
+    `dataset` is the protocol's (default-graph-uri, named-graph-uri) lists; None keeps the query's own.
+    """
     subs: dict[ox.Variable, Any] = {ox.Variable(k): decode_term(v) for k, v in (substitutions or {}).items()}
+    default, named = dataset
+    options: dict[str, Any] = {}
+    if default is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in default]
+    if named is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named]
     try:
-        answer = store.query(text, substitutions=subs or None, custom_functions={FOLD: fold_function})
+        answer = store.query(text, substitutions=subs or None, custom_functions={FOLD: fold_function}, **options)
         if isinstance(answer, ox.QueryBoolean):
             return ("ok", "ask", json.dumps({"head": {}, "boolean": bool(answer)}).encode(), False)
         if isinstance(answer, ox.QuerySolutions):
@@ -235,7 +245,8 @@ class WorkerPool:
         self._workers.add(worker)
         return worker
 
-    def run(self, text: str, substitutions: dict[str, Any] | None, *, max_rows: int, timeout: float) -> Reply:
+    def run(self, text: str, substitutions: dict[str, Any] | None, *, max_rows: int, timeout: float,
+            dataset: tuple[list[str] | None, list[str] | None] = (None, None)) -> Reply:
         """Run one query in a worker; the reply, or QueryError when it runs out of time or memory."""
         if self._closed:
             raise StoreError("the query pool is closed")
@@ -243,7 +254,7 @@ class WorkerPool:
         try:
             if worker is None or not worker.alive():
                 worker = self._spawner.spawn(self._start)
-            reply = self._ask(worker, ("query", text, substitutions, max_rows), timeout)
+            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset), timeout)
         except BaseException:
             if worker is not None and worker.alive():
                 worker.kill()
@@ -262,19 +273,19 @@ class WorkerPool:
             reply = _read_frame(worker.stdout.fileno(), time.monotonic() + timeout)
         except TimeoutError:
             worker.kill()
-            raise QueryError(f"the query ran longer than {timeout:g} s and was stopped "
+            raise LimitExceeded(f"the query ran longer than {timeout:g} s and was stopped "
                              f"(raise --timeout or the query_timeout setting to allow more)") from None
         if reply is None:  # the worker died mid-query
             worker.kill()
             tail = worker.stderr_tail()
             code = worker.proc.returncode
             if "memory allocation" in tail or "MemoryError" in tail or code in (-signal.SIGABRT, -signal.SIGSEGV):
-                raise QueryError(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
+                raise LimitExceeded(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
                                  f"(raise --memory-limit or the query_memory_mb setting to allow more)")
             raise StoreError(f"the query worker stopped unexpectedly (exit status {code}); try again")
         if reply[0] == "memory":
             worker.kill()
-            raise QueryError(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
+            raise LimitExceeded(f"the query needed more than the {self.memory_mb} MiB memory limit and was stopped "
                              f"(raise --memory-limit or the query_memory_mb setting to allow more)")
         return tuple(reply)
 
@@ -361,7 +372,7 @@ def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> 
     generation: str | None = None
     store: ox.Store | None = None
     while (request := _read_frame(inp.fileno(), None)) is not None:
-        _, text, substitutions, max_rows = request
+        _, text, substitutions, max_rows, dataset = request
         try:
             current = store_info(store_path).generation
             if store is None or current != generation:
@@ -370,7 +381,7 @@ def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> 
                 store = open_store(store_path)
                 generation = current
                 _limit_memory(memory_mb)
-            reply = evaluate(store, text, substitutions, max_rows)
+            reply = evaluate(store, text, substitutions, max_rows, dataset)
             if reply[0] == "store":
                 reply = ("store", str(store_error(store_path, RuntimeError(reply[1]))))
                 store, generation = None, None

@@ -1,0 +1,7 @@
+"""The web app: SPARQL endpoint, query editor, named-query pages and API, linked-data pages, portal files."""
+
+from __future__ import annotations
+
+from .app import create_app
+
+__all__ = ["create_app"]

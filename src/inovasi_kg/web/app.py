@@ -1,0 +1,139 @@
+"""The web app: `create_app(settings)` (Starlette); `inovasi-kg serve` runs it on uvicorn.
+
+Blocking work never runs on the event loop: queries go to the pool of read-only worker processes
+(time limit, memory cap, killed and replaced when over) from a thread, store reads run in threads.
+A rebuild while serving is picked up at the next request (workers and readers follow the store's
+current generation). Every response carries a content security policy that allows nothing from
+other origins; errors are one JSON shape, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..kg import KnowledgeGraph
+from ..settings import Settings
+from ..store import Backend
+from .common import HTTPError, error_response
+
+__all__ = ["STATIC_DIR", "create_app"]
+
+log = logging.getLogger("inovasi_kg.web")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; form-action 'self'")
+
+
+class SecurityHeaders:
+    """CSP, no sniffing and no framing on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                for key, value in ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                                   (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")):
+                    if key not in names:
+                        headers.append((key, value))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    return error_response(exc)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path)
+    return error_response(exc)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    from .pages import not_found
+
+    return await not_found(request)
+
+
+def create_app(settings: Settings | None = None, *, backend: Backend | None = None) -> Starlette:
+    """The web app over the graph the settings name (or `backend`); nothing is loaded before it starts."""
+    from ..store.embedded import EmbeddedBackend
+    from . import pages, portal, protocol
+
+    settings = settings or Settings.load()
+    if backend is None and "://" not in settings.store and not settings.store.startswith("memory:"):
+        backend = EmbeddedBackend(Path(settings.store), memory_mb=settings.query_memory_mb, workers=settings.workers)
+    kg = KnowledgeGraph(settings, backend)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        kg.close()
+        if backend is not None:
+            backend.close()
+
+    base = settings.base_path
+    routes = [
+        Route("/", pages.home),
+        Route("/sparql", protocol.sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/sparql/", protocol.sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/editor", pages.editor_page),
+        Route("/queries", pages.query_list),
+        Route("/queries.json", portal.queries_json),
+        Route("/queries.ttl", portal.queries_rdf),
+        Route("/queries/{name}", pages.query_page),
+        Route("/openapi.json", portal.openapi),
+        Route("/search", pages.search),
+        Route("/graph", pages.graph_page),
+        Route("/catalog.{ext}", portal.catalog),
+        Route("/.well-known/void", portal.void),
+        Route("/sitemap.xml", portal.sitemap),
+        Route("/dump/{file}", portal.dump),
+        Route("/ontology", pages.ontology_page),
+        Route("/ontology.{ext}", pages.ontology_page),
+        Route("/kode/{path:path}", pages.code_page),
+        Route("/class/{name}", pages.class_page),
+        Route(f"{base}id/{{path:path}}", pages.resource),
+        Route(f"{base}eli/{{path:path}}", pages.resource),
+        Mount("/static", app=StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["Accept", "Content-Type"], allow_credentials=False,
+                       expose_headers=["Server-Timing", "X-SPARQL-Truncated", "X-SPARQL-Rows", "Content-Location",
+                                       "Link"]),
+        ],
+        exception_handlers={HTTPError: _http_error, 404: _not_found, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    from ..errors import InovasiKGError
+
+    app.add_exception_handler(InovasiKGError, _http_error)
+    app.state.settings = settings
+    app.state.kg = kg
+    return app

@@ -1,0 +1,41 @@
+"""The interface's words in Indonesian (first) and English."""
+
+from __future__ import annotations
+
+__all__ = ["UI", "text"]
+
+UI: dict[str, tuple[str, str]] = {
+    "site": ("Graf Pengetahuan Inovasi Daerah", "Regional Innovation Knowledge Graph"),
+    "tagline": ("Inovasi pemerintah daerah Indonesia sebagai data tertaut: setiap fakta merujuk ke kutipan sumbernya.",
+                "Indonesian regional-government innovation as linked data: every fact points to the quote it comes "
+                "from."),
+    "home": ("Beranda", "Home"), "sparql": ("Editor SPARQL", "SPARQL editor"), "queries": ("Kueri bernama", "Named queries"),
+    "search": ("Cari", "Search"), "graph": ("Graf relasi", "Relationship graph"), "catalog": ("Katalog", "Catalog"),
+    "ontology": ("Ontologi", "Ontology"), "codes": ("Daftar kode", "Code lists"), "download": ("Unduh", "Download"),
+    "triples": ("tripel", "triples"), "classes": ("kelas", "classes"), "instances": ("instans", "instances"),
+    "ranking": ("Peringkat Innovative Government Award 2017, kategori kota",
+                "Innovative Government Award 2017 ranking, city category"),
+    "indicators": ("Indikator ekonomi", "Economic indicators"), "rank": ("Peringkat", "Rank"),
+    "government": ("Pemerintah daerah", "Regional government"), "score": ("Skor", "Score"),
+    "indicator": ("Indikator", "Indicator"), "value": ("Nilai", "Value"), "unit": ("Satuan", "Unit"),
+    "period": ("Periode", "Period"), "labels": ("Label", "Labels"), "types": ("Jenis", "Types"),
+    "properties": ("Properti", "Properties"), "inbound": ("Ditautkan dari", "Linked from"),
+    "quotes": ("Kutipan sumber", "Source quotes"), "source": ("Sumber", "Source"),
+    "neighbourhood": ("Lingkungan simpul", "Neighbourhood"), "open_graph": ("Buka di graf", "Open in the graph"),
+    "formats": ("Format lain", "Other formats"), "parameters": ("Parameter", "Parameters"), "run": ("Jalankan", "Run"),
+    "results": ("Hasil", "Results"), "rows": ("baris", "rows"), "truncated": ("terpotong", "truncated"),
+    "not_found": ("Tidak ditemukan", "Not found"), "did_you_mean": ("Mungkin maksud Anda", "Did you mean"),
+    "no_results": ("Tidak ada hasil", "No results"), "page": ("Halaman", "Page"), "next": ("Berikutnya", "Next"),
+    "previous": ("Sebelumnya", "Previous"), "query_text": ("Teks kueri", "Query text"),
+    "editor_fallback": ("Editor sederhana (tanpa JavaScript)", "Plain editor (no JavaScript needed)"),
+    "language": ("English", "Bahasa Indonesia"), "concepts": ("Konsep", "Concepts"),
+    "scheme": ("Skema", "Scheme"), "broader": ("Lebih luas", "Broader"), "narrower": ("Lebih sempit", "Narrower"),
+    "chosen": ("dipilih", "chosen"), "entry": ("Mulai dari", "Start from"), "data": ("Data", "Data"),
+    "void": ("Deskripsi VoID", "VoID description"), "api": ("API (OpenAPI)", "API (OpenAPI)"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    """The interface text `key` in `lang` (English when asked for, Indonesian otherwise)."""
+    id_text, en_text = UI[key]
+    return en_text if lang == "en" else id_text

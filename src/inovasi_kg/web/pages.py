@@ -1,0 +1,521 @@
+"""HTML pages (Indonesian by default, English by a switch kept in a cookie) and the linked-data
+resources behind every IRI we mint, with content negotiation.
+
+    {base_path}id/..., {base_path}eli/...   a node: HTML, or its description in any RDF format
+                                           (Accept, or a suffix: .ttl .jsonld .nt .rdf)
+    /kode/, /kode/SCHEME[/NOTATION]        code lists as Skosmos would show them (hierarchy, search)
+    /ontology                              the ontology's classes and properties
+    /class/NAME                            a class's instances, paged
+    /queries, /queries/NAME[.json|.csv|.tsv]  named queries: form, SPARQL, results
+    /editor, /search, /graph, /            the query editor, label search, graph page, home
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from .. import iris
+from ..errors import QueryError
+from ..formats import RDF, RESULTS
+from ..kg import KnowledgeGraph
+from ..namespaces import PREFIXES, curie
+from ..settings import LANGUAGES
+from .common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
+from .i18n import text
+
+__all__ = ["class_page", "code_page", "editor_page", "graph_page", "home", "not_found", "ontology_page", "query_list",
+           "query_page", "resource", "search"]
+
+_PREF, _ALT = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
+_TYPE, _RDFS_LABEL = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label"
+_SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+PAGE_SIZE = 50
+
+
+def _templates() -> Any:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    folder = Path(__file__).resolve().parents[1] / "templates" / "web"
+    return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
+
+
+_ENV: Any = None
+
+
+def render(request: Request, template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page in `lang`; `?lang=` is remembered in a cookie for the next pages."""
+    global _ENV
+    if _ENV is None:
+        _ENV = _templates()
+    context.setdefault("alternates", [])
+    other = "id" if lang == "en" else "en"
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = request.url.path + "?" + urlencode([*kept, ("lang", other)])
+    html = _ENV.get_template(template).render(lang=lang, t=lambda key: text(key, lang), switch_href=switch, **context)
+    response = HTMLResponse(html, status_code=status)
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="lax")
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def _kg(request: Request, lang: str) -> KnowledgeGraph:
+    return request.app.state.kg.in_language(lang)  # type: ignore[no-any-return]
+
+
+def page_of(request: Request, iri: str) -> str | None:
+    """The path of the page for one of our IRIs on this server, or None for a foreign IRI."""
+    settings = request.app.state.settings
+    if iri.startswith(iris.ONTOLOGY_NS) or iri == iris.ONTOLOGY_NS.rstrip("#"):
+        return "/ontology" + (("#" + iri[len(iris.ONTOLOGY_NS):]) if iri.startswith(iris.ONTOLOGY_NS) else "")
+    if iri.startswith(iris.KODE_NS):
+        return "/kode/" + quote(iri[len(iris.KODE_NS):], safe="/.-_~")
+    named = iris.parse(iri, settings.base_iri)
+    if named is None or named.kind == "dump":
+        return "/dump/" + named.key if named else None
+    return settings.base_path + quote(iri[len(settings.base_iri):], safe="/.-_~")
+
+
+def _label(kg: KnowledgeGraph, iri: str, lang: str) -> str:
+    found: dict[str, str] = {}
+    for t in kg.backend.triples(ox.NamedNode(iri), ox.NamedNode(_PREF), None):
+        if isinstance(t.object, ox.Literal) and t.object.language:
+            found[t.object.language] = t.object.value
+    other = "id" if lang == "en" else "en"
+    return found.get(lang) or found.get(other) or curie(iri)
+
+
+def _exists(kg: KnowledgeGraph, iri: str) -> bool:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return next(kg.backend.triples(node, None, None), None) is not None
+
+
+def _rdf_response(triples: list[ox.Triple], name: str, headers: dict[str, str] | None = None) -> Response:
+    from ..export import serialize_sorted
+
+    fmt = by_name(name, (RDF,))
+    assert fmt.rdf is not None
+    charset = "; charset=utf-8" if fmt.media_type.startswith("text/") else ""
+    return Response(serialize_sorted(triples, fmt.rdf), media_type=fmt.media_type + charset, headers=headers)
+
+
+def _alternates(path: str) -> list[dict[str, str]]:
+    out = [{"name": "HTML", "type": "text/html", "href": path}]
+    for ext, name in _SUFFIXES.items():
+        out.append({"name": ext, "type": by_name(name, (RDF,)).media_type, "href": f"{path}.{ext}"})
+    return out
+
+
+def _link_header(path: str) -> str:
+    return ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in _alternates(path))
+
+
+@dataclass
+class _Document:
+    iri: str
+    path: str
+    suffix: str | None
+
+
+def _locate(request: Request, kg: KnowledgeGraph, iri: str, path: str) -> _Document | None:
+    if _exists(kg, iri):
+        return _Document(iri, path, None)
+    for ext in (*_SUFFIXES, "html"):
+        if iri.endswith("." + ext) and _exists(kg, iri[: -len(ext) - 1]):
+            return _Document(iri[: -len(ext) - 1], path[: -len(ext) - 1], ext)
+    return None
+
+
+async def resource(request: Request) -> Response:
+    """A node we mint: its page, or its description by content negotiation or suffix."""
+    settings = request.app.state.settings
+    given = params(request, {"lang"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    path = request.url.path
+    iri = settings.base_iri + path[len(settings.base_path):]
+    doc, _ = await blocking(_locate, request, kg, iri, path)
+    if doc is None:
+        return await not_found(request)
+    return await _serve_node(request, kg, doc, lang)
+
+
+async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang: str) -> Response:
+    if doc.suffix in _SUFFIXES:
+        name = _SUFFIXES[doc.suffix]
+    elif doc.suffix == "html":
+        name = "html"
+    else:
+        name = negotiate(request, (RDF,), "html", extra={"text/html": "html", "application/xhtml+xml": "html"})
+    headers = {"Vary": "Accept", "Link": _link_header(doc.path)}
+    if name != "html":
+        triples, ms = await blocking(lambda: sorted(kg.backend.triples(ox.NamedNode(doc.iri), None, None), key=str))
+        ext = next(e for e, n in _SUFFIXES.items() if n == name)
+        headers["Content-Location"] = f"{doc.path}.{ext}"
+        return timing(_rdf_response(triples, name, headers), ms)
+    view, ms = await blocking(_describe, request, kg, doc.iri, lang)
+    response = render(request, "resource.html", lang, d=view, alternates=_alternates(doc.path))
+    response.headers.update(headers)
+    response.headers["Content-Location"] = doc.path
+    return timing(response, ms)
+
+
+def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict[str, Any]:
+    node = ox.NamedNode(iri)
+    labels, types, props, inbound = [], [], [], []
+    for t in sorted(kg.backend.triples(node, None, None), key=str):
+        p, o = t.predicate.value, t.object
+        if p in (_PREF, _ALT) and isinstance(o, ox.Literal):
+            labels.append({"text": o.value, "lang": o.language or "", "alt": p == _ALT})
+        elif p == _TYPE:
+            href = page_of(request, o.value)
+            if o.value.startswith(iris.ONTOLOGY_NS):
+                href = "/class/" + o.value[len(iris.ONTOLOGY_NS):]
+            types.append({"curie": curie(o.value), "label": _label(kg, o.value, lang), "href": href})
+        elif p != _RDFS_LABEL:
+            props.append(_cell(request, kg, p, o, lang))
+    for t in sorted(kg.backend.triples(None, None, node), key=str):
+        inbound.append(_cell(request, kg, t.predicate.value, t.subject, lang))
+    quotes = []
+    try:
+        for row in kg.query("provenans", simpul=iri).values():
+            if row["teks"]:
+                quotes.append({"text": row["teks"], "source": row["sumber"], "url": row["url"]})
+    except QueryError:
+        pass
+    title = next((x["text"] for x in labels if x["lang"] == lang and not x["alt"]), None) or \
+        next((x["text"] for x in labels if not x["alt"]), None) or curie(iri)
+    graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
+    return {"iri": iri, "title": title, "labels": labels, "types": types, "properties": props, "inbound": inbound,
+            "quotes": quotes, "graph_href": graph}
+
+
+def _cell(request: Request, kg: KnowledgeGraph, predicate: str, term: Any, lang: str) -> dict[str, Any]:
+    label = _label(kg, predicate, lang)
+    if isinstance(term, ox.Literal):
+        value = term.value + (f" @{term.language}" if term.language else "")
+        return {"iri": predicate, "label": label, "value": value, "href": None}
+    return {"iri": predicate, "label": label, "value": _label(kg, term.value, lang), "href": page_of(request, term.value)}
+
+
+async def not_found(request: Request) -> Response:
+    """404: a page with close matches for a browser, one JSON error shape for everything else."""
+    accept = request.headers.get("accept", "")
+    if "text/html" not in accept.split(",")[0]:
+        return JSONResponse404(request.url.path)
+    lang = language(request, request.query_params.get("lang") if request.query_params.get("lang") in LANGUAGES else None)
+    words = [w for w in request.url.path.replace(".", "/").replace("-", " ").split("/") if len(w) > 2][-1:]
+    suggestions = []
+    if words:
+        kg = _kg(request, lang)
+        try:
+            hits, _ = await blocking(kg.query, "cari-label", teks=words[0])
+        except QueryError:
+            hits = None
+        seen = set()
+        for row in (hits.values() if hits else [])[:20]:
+            if row["simpul"] not in seen and page_of(request, row["simpul"]):
+                seen.add(row["simpul"])
+                suggestions.append({"href": page_of(request, row["simpul"]), "label": row["label"]})
+    return render(request, "list.html", lang, status=404, heading=text("not_found", lang),
+                  intro=request.url.path, items=[], q=None, suggestions=suggestions[:10])
+
+
+def JSONResponse404(path: str) -> Response:
+    from .common import error_response
+
+    return error_response(HTTPError(404, f"nothing is published at {path}"))
+
+
+async def home(request: Request) -> Response:
+    from .charts import bar_chart
+
+    given = params(request, {"lang", "kota"})
+    lang = language(request, first(given, "lang"))
+    chosen = (first(given, "kota") or "33.71")
+    kg = _kg(request, lang)
+
+    def gather() -> dict[str, Any]:
+        ranking = kg.query("peringkat-penghargaan").values()
+        indicators = kg.query("indikator-ekonomi", daerah="wilayah/33.71").values()
+        stats = kg.stats()
+        return {"ranking": ranking, "indicators": indicators, "stats": stats, "triples": kg.backend.count()}
+
+    data, ms = await blocking(gather)
+    rows = [{"rank": r["peringkat"], "name": r["pemerintah"], "score": r["skor"], "chosen": r["kode"] == chosen,
+             "href": page_of(request, r["pemerintah_iri"]) if "pemerintah_iri" in r else None} for r in data["ranking"]]
+    for row, r in zip(rows, data["ranking"], strict=True):
+        if row["href"] is None:
+            row["href"] = "/search?" + urlencode({"q": r["pemerintah"]})
+    ranking_svg = bar_chart([(str(r["rank"]) + ". " + r["name"], float(r["score"]), r["chosen"]) for r in rows],
+                            title=text("ranking", lang))
+    indicators = [{"name": r["indikator"], "period": f"{r['tahun_awal']}-{r['tahun_akhir']}", "value": r["nilai"],
+                   "unit": r["satuan"]} for r in data["indicators"]]
+    indicators_svg = bar_chart([(f"{r['name']} ({r['unit']})", float(r["value"]), False) for r in indicators],
+                               title=text("indicators", lang))
+    ours = [c for c in data["stats"] if c.iri.startswith(iris.ONTOLOGY_NS)]
+    top = [{"name": c.iri[len(iris.ONTOLOGY_NS):], "label": c.label or curie(c.iri), "count": c.count} for c in ours[:8]]
+    settings = request.app.state.settings
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    dumps = [{"name": f"inovasi-daerah.{ext}", "href": f"/dump/inovasi-daerah.{ext}"} for ext in ("ttl", "nt", "jsonld", "rdf")]
+    dataset = {
+        "@context": "https://schema.org/", "@type": "Dataset", "@id": iris.dataset_iri(settings.base_iri),
+        "name": text("site", lang), "description": text("tagline", lang), "inLanguage": ["id", "en"],
+        "license": "https://creativecommons.org/licenses/by/4.0/", "isAccessibleForFree": True,
+        "spatialCoverage": {"@type": "Place", "name": "Indonesia"},
+        "distribution": [{"@type": "DataDownload", "encodingFormat": by_name(n, (RDF,)).media_type,
+                          "contentUrl": f"{origin}/dump/inovasi-daerah.{e}"} for e, n in _SUFFIXES.items()],
+        "url": origin + "/",
+    }
+    response = render(request, "home.html", lang, triples=data["triples"], n_classes=len(data["stats"]),
+                      n_queries=len(kg.named_queries), top_classes=top, ranking=rows, ranking_svg=ranking_svg,
+                      indicators=indicators, indicators_svg=indicators_svg, dumps=dumps,
+                      dataset_jsonld=json.dumps(dataset, ensure_ascii=False).replace("</", "<\\/"),
+                      alternates=[{"type": "text/turtle", "href": "/catalog.ttl"},
+                                  {"type": "application/ld+json", "href": "/catalog.jsonld"}])
+    return timing(response, ms)
+
+
+async def search(request: Request) -> Response:
+    given = params(request, {"q", "lang"})
+    lang = language(request, first(given, "lang"))
+    q = first(given, "q")
+    items = []
+    if q:
+        kg = _kg(request, lang)
+        result, _ = await blocking(kg.query, "cari-label", teks=q)
+        seen: dict[str, dict[str, Any]] = {}
+        for row in result.values():
+            href = page_of(request, row["simpul"])
+            item = seen.setdefault(row["simpul"], {"href": href, "label": row["label"], "note": curie(row["kelas"] or "")})
+            if row["label"] != item["label"] and row["label"] not in item["note"]:
+                item["note"] += " · " + row["label"]
+        items = list(seen.values())
+    return render(request, "list.html", lang, heading=text("search", lang), search_action="/search", q=q or "",
+                  items=items)
+
+
+async def class_page(request: Request) -> Response:
+    given = params(request, {"lang", "page"})
+    lang = language(request, first(given, "lang"))
+    name = request.path_params["name"].removeprefix("ida:")
+    kg = _kg(request, lang)
+    cls = iris.ontology_term(name)
+    try:
+        page = int(first(given, "page") or "1")
+    except ValueError:
+        raise HTTPError(400, "page must be a whole number") from None
+
+    def members() -> list[str]:
+        return sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(_TYPE), ox.NamedNode(cls))})
+
+    everyone, ms = await blocking(members)
+    if not everyone and not _exists(kg, cls):
+        return await not_found(request)
+    pages = max(1, math.ceil(len(everyone) / PAGE_SIZE))
+    if not 1 <= page <= pages:
+        raise HTTPError(404, f"page {page} does not exist; this class has {pages} page(s)")
+    shown = everyone[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    items = [{"href": page_of(request, iri), "label": _label(kg, iri, lang)} for iri in shown]
+    pager = {"page": page, "pages": pages,
+             "previous": f"?page={page - 1}" if page > 1 else None, "next": f"?page={page + 1}" if page < pages else None}
+    heading = f"{_label(kg, cls, lang)} ({len(everyone)} {text('instances', lang)})"
+    return timing(render(request, "list.html", lang, heading=heading, intro=cls, items=items, pager=pager, q=None), ms)
+
+
+async def code_page(request: Request) -> Response:
+    """/kode/: the code lists; /kode/SCHEME: its concepts as a tree, searchable; /kode/SCHEME/X: one concept."""
+    given = params(request, {"lang", "q"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    rest = request.path_params["path"]
+    if rest.strip("/") == "":
+        schemes = sorted({t.subject.value for t in kg.backend.triples(
+            None, ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))})
+        items = [{"href": page_of(request, s), "label": _label(kg, s, lang)} for s in schemes]
+        return render(request, "list.html", lang, heading=text("codes", lang), items=items, q=None)
+    iri = iris.KODE_NS + rest
+    doc = _locate(request, kg, iri, request.url.path)
+    if doc is None:
+        return await not_found(request)
+    is_scheme = any(True for _ in kg.backend.triples(ox.NamedNode(doc.iri), ox.NamedNode(_TYPE),
+                                                     ox.NamedNode(PREFIXES["skos"] + "ConceptScheme")))
+    if not is_scheme or doc.suffix:
+        return await _serve_node(request, kg, doc, lang)
+    accept = negotiate(request, (RDF,), "html", extra={"text/html": "html"})
+    if accept != "html":
+        return await _serve_node(request, kg, doc, lang)
+    q = first(given, "q")
+    from ..terms import fold
+
+    concepts = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(PREFIXES["skos"] + "inScheme"),
+                                                                   ox.NamedNode(doc.iri))})
+    broader = {c: [t.object.value for t in kg.backend.triples(ox.NamedNode(c), ox.NamedNode(PREFIXES["skos"] + "broader"),
+                                                               None)] for c in concepts}
+    labels = {c: _label(kg, c, lang) for c in concepts}
+    if q:
+        concepts = [c for c in concepts if fold(q) in fold(labels[c]) or fold(q) in fold(c.rsplit("/", 1)[-1])]
+    tops = [c for c in concepts if not any(b in concepts for b in broader[c])]
+    tree: list[dict[str, Any]] = [{"href": page_of(request, c), "label": labels[c], "note": c.rsplit("/", 1)[-1],
+              "children": [{"href": page_of(request, n), "label": labels[n], "note": n.rsplit("/", 1)[-1]}
+                           for n in concepts if c in broader[n]]} for c in tops]
+    return render(request, "list.html", lang, heading=_label(kg, doc.iri, lang), intro=doc.iri, items=tree,
+                  search_action=request.url.path, q=q, alternates=_alternates(doc.path))
+
+
+async def ontology_page(request: Request) -> Response:
+    given = params(request, {"lang"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    ext = request.path_params.get("ext")
+    if ext is not None and ext not in _SUFFIXES:
+        return await not_found(request)
+    name = _SUFFIXES[ext] if ext else negotiate(request, (RDF,), "html", extra={"text/html": "html"})
+
+    def terms() -> list[ox.Triple]:
+        return sorted((t for t in kg.backend.triples() if t.subject.value.startswith(iris.ONTOLOGY_NS.rstrip("#"))),
+                      key=str)
+
+    triples, ms = await blocking(terms)
+    if name != "html":
+        return timing(_rdf_response(triples, name, {"Vary": "Accept", "Link": _link_header("/ontology")}), ms)
+    subjects = sorted({t.subject.value for t in triples if t.subject.value.startswith(iris.ONTOLOGY_NS)})
+    items = [{"href": "/class/" + s[len(iris.ONTOLOGY_NS):], "label": _label(kg, s, lang),
+              "note": curie(s)} for s in subjects]
+    return render(request, "list.html", lang, heading=text("ontology", lang), intro=iris.ONTOLOGY_NS.rstrip("#"),
+                  items=items, q=None, alternates=_alternates("/ontology"))
+
+
+async def graph_page(request: Request) -> Response:
+    given = params(request, {"lang", "focus", "depth", "class"}, repeatable={"class"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    focus = first(given, "focus")
+    try:
+        depth = int(first(given, "depth") or "2")
+    except ValueError:
+        raise HTTPError(400, "depth must be a whole number") from None
+    page, ms = await blocking(kg.render, "html", focus=focus, depth=depth, classes=given.get("class"),
+                              page_of=lambda iri: page_of(request, iri))
+    return timing(HTMLResponse(page, headers={"Content-Language": lang}), ms)
+
+
+async def query_list(request: Request) -> Response:
+    given = params(request, {"lang"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    items = [{"href": f"/queries/{q.name}", "label": q.title_en if lang == "en" else q.title_id, "note": q.description}
+             for q in kg.named_queries.values()]
+    return render(request, "list.html", lang, heading=text("queries", lang), items=items, q=None)
+
+
+def _table(request: Request, result: Any) -> dict[str, Any]:
+    from ..result import python_value
+
+    if result.kind == "ask":
+        return {"boolean": result.boolean}
+    keep = [i for i, v in enumerate(result.variables) if v not in result.hidden]
+    rows = []
+    for row in result.rows:
+        cells: list[dict[str, Any]] = []
+        for i in keep:
+            term = row[i]
+            if term is None:
+                cells.append({"text": ""})
+            elif isinstance(term, ox.NamedNode):
+                cells.append({"text": curie(term.value), "href": page_of(request, term.value)})
+            else:
+                cells.append({"text": str(python_value(term))})
+        rows.append(cells)
+    return {"boolean": None, "columns": [result.variables[i] for i in keep], "rows": rows, "count": len(result.rows),
+            "truncated": result.truncated}
+
+
+async def query_page(request: Request) -> Response:
+    """/queries/NAME: title, description, SPARQL, a form, the results; .json, .csv, .tsv give the data."""
+    raw = request.path_params["name"]
+    name, _, ext = raw.rpartition(".") if raw.rsplit(".", 1)[-1] in ("json", "csv", "tsv", "html") else (raw, "", "")
+    kg0: KnowledgeGraph = request.app.state.kg
+    try:
+        query = kg0.named(name)
+    except QueryError:
+        return await not_found(request)
+    declared = [p.name for p in query.parameters]
+    given = params(request, {*declared, "lang"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    values = {k: v[0] for k, v in given.items() if k != "lang"}
+    if ext in ("json", "csv", "tsv"):
+        result, ms = await blocking(kg.query, name, **values)
+        fmt = by_name(ext, (RESULTS,))
+        charset = "; charset=utf-8" if fmt.media_type.startswith("text/") else ""
+        headers = {"X-SPARQL-Truncated": "true"} if result.truncated else {}
+        return timing(Response(result.serialize(ext), media_type=fmt.media_type + charset, headers=headers), ms)
+    needed = [p for p in query.parameters if not p.optional and p.default is None and p.type != "lang"]
+    table, error, ms = None, None, 0.0
+    if not needed or all(p.name in values for p in needed):
+        try:
+            result, ms = await blocking(kg.query, name, **values)
+            table = _table(request, result)
+        except QueryError as err:
+            error = str(err)
+    form = [{"name": p.name, "type": p.type, "optional": p.optional or p.default is not None, "help": p.help,
+             "value": values.get(p.name, ""), "placeholder": (p.default or "").replace("{base}", kg.settings.base_iri)}
+            for p in query.parameters if p.type != "lang"]
+    query_string = ("?" + urlencode(values)) if values else ""
+    alternates = [{"name": e, "type": by_name(e, (RESULTS,)).media_type, "href": f"/queries/{name}.{e}{query_string}"}
+                  for e in ("json", "csv", "tsv")]
+    title = query.title_en if lang == "en" else query.title_id
+    response = render(request, "query.html", lang, status=400 if error else 200, title=title,
+                      description=query.description, parameters=form, sparql=query.text, editable=False,
+                      action=f"/queries/{name}", result=table, error=error, alternates=alternates, yasgui=False)
+    return timing(response, ms)
+
+
+def yasgui_installed() -> bool:
+    from .app import STATIC_DIR
+
+    return (STATIC_DIR / "yasgui" / "yasgui.min.js").is_file() and (STATIC_DIR / "yasgui" / "yasgui.min.css").is_file()
+
+
+async def editor_page(request: Request) -> Response:
+    """YASGUI (served from our origin) with our prefixes and every named query as a tab; a plain form
+    that runs without JavaScript below it, and alone when the assets are not installed."""
+    from ..sparql import prologue
+
+    given = params(request, {"lang", "query"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+    sparql = first(given, "query")
+    table, error, ms = None, None, 0.0
+    if sparql:
+        try:
+            result, ms = await blocking(kg.sparql, sparql)
+            table = _table(request, result)
+        except QueryError as err:
+            error = str(err)
+    examples = [{"name": q.name, "query": prologue() + "\n".join(
+        line for line in q.text.splitlines() if not line.startswith("# param:"))} for q in kg.named_queries.values()]
+    config = json.dumps({"endpoint": "/sparql", "examples": examples}, ensure_ascii=False).replace("</", "<\\/")
+    default = sparql or "SELECT ?kelas (COUNT(*) AS ?n) WHERE { ?s a ?kelas } GROUP BY ?kelas ORDER BY DESC(?n)"
+    response = render(request, "query.html", lang, status=400 if error else 200, title=text("sparql", lang),
+                      description=None, parameters=[], sparql=default, editable=True, action="/editor", result=table,
+                      error=error, yasgui=yasgui_installed(), yasgui_config=config)
+    return timing(response, ms)
+
+
+def redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
