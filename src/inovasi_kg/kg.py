@@ -85,7 +85,7 @@ class KnowledgeGraph:
         self.settings = settings
         self.backend = backend if backend is not None else open_backend(settings)
         self._owns_backend = backend is None
-        if not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
+        if backend is None and not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
             raise StoreError(f"the in-memory store {self.backend.location} is empty: it lives only in the process "
                              f"that built it (build into it first, or give a folder)")
 
@@ -144,12 +144,13 @@ class KnowledgeGraph:
         The query is parsed and refused (QueryError) when it updates, calls SERVICE (unless the
         allow_service setting is on) or names in FROM a graph outside the store. `default_graphs` and
         `named_graphs` are the SPARQL protocol's dataset (they replace the query's FROM clauses; a
-        graph the store does not hold is empty, nothing is ever fetched).
+        graph the store does not hold is empty, nothing is ever fetched). Relative IRIs resolve
+        against the base IRI (`<id/organisasi/33.71.balitbang>` names that node).
         """
         runnable = check_query(text, allow_service=self.settings.allow_service, graphs=self.backend.graphs(),
                                protocol_dataset=default_graphs is not None or named_graphs is not None)
         return execute(self.backend, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout,
-                       dataset=(default_graphs, named_graphs))
+                       dataset=(default_graphs, named_graphs), base_iri=self.settings.base_iri)
 
     # --- nodes ------------------------------------------------------------------------------------
 

@@ -200,7 +200,7 @@ def inline_values(text: str, bindings: Mapping[str, Term]) -> str:
 
 
 def execute(reader: Reader, query: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-            timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
+            timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
     """Run a query with the project prologue on any reader; syntax errors located in `query` itself.
 
     The caller checks ad-hoc text with `check_query` first. Raises QueryError (bad syntax, time or
@@ -208,7 +208,8 @@ def execute(reader: Reader, query: str, *, bindings: Mapping[str, Term] | None =
     """
     text = prologue() + query
     try:
-        return reader.query(text, bindings=bindings, max_rows=max_rows, timeout=timeout, dataset=dataset)
+        return reader.query(text, bindings=bindings, max_rows=max_rows, timeout=timeout, dataset=dataset,
+                            base_iri=base_iri)
     except QueryError as err:
         if err.line is None and err.column is None:
             raise

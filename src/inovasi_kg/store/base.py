@@ -50,8 +50,9 @@ class Reader(Protocol):
     """Read access to a graph store (a backend, or a new generation being built)."""
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-              timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
-        """Run a complete query (prologue included), over `dataset` when the protocol gives one.
+              timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
+        """Run a complete query (prologue included), over `dataset` when the protocol gives one,
+        resolving relative IRIs against `base_iri`.
 
         QueryError for bad syntax (line and column in `text`), a time or memory limit; StoreError
         for a damaged or unreachable store."""

@@ -56,9 +56,10 @@ class EmbeddedBackend(StoreReader):
             return self._pool
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-              timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
+              timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
         subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
-        reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT, dataset=dataset)
+        reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT, dataset=dataset,
+                                      base_iri=base_iri)
         return from_reply(reply)
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,

@@ -33,13 +33,13 @@ class StoreReader:
     substitutions: bool = True
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
-              timeout: float | None = None, dataset: Dataset = (None, None)) -> QueryResult:
+              timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
         subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
         if not self.substitutions and subs:
             from ..sparql import inline_values
 
             text, subs = inline_values(text, dict(bindings or {})), {}
-        return from_reply(evaluate(self.store, text, subs, max_rows, dataset))
+        return from_reply(evaluate(self.store, text, subs, max_rows, dataset, base_iri))
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:

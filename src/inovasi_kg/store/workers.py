@@ -57,14 +57,14 @@ Reply = tuple[Any, ...]
 
 
 def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, max_rows: int,
-             dataset: tuple[list[str] | None, list[str] | None] = (None, None)) -> Reply:
+             dataset: tuple[list[str] | None, list[str] | None] = (None, None), base_iri: str | None = None) -> Reply:
     """Run one query on `store` and return the reply a worker sends (also used in process).
 
     `dataset` is the protocol's (default-graph-uri, named-graph-uri) lists; None keeps the query's own.
     """
     subs: dict[ox.Variable, Any] = {ox.Variable(k): decode_term(v) for k, v in (substitutions or {}).items()}
     default, named = dataset
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in default]
     if named is not None:
@@ -246,7 +246,7 @@ class WorkerPool:
         return worker
 
     def run(self, text: str, substitutions: dict[str, Any] | None, *, max_rows: int, timeout: float,
-            dataset: tuple[list[str] | None, list[str] | None] = (None, None)) -> Reply:
+            dataset: tuple[list[str] | None, list[str] | None] = (None, None), base_iri: str | None = None) -> Reply:
         """Run one query in a worker; the reply, or QueryError when it runs out of time or memory."""
         if self._closed:
             raise StoreError("the query pool is closed")
@@ -254,7 +254,7 @@ class WorkerPool:
         try:
             if worker is None or not worker.alive():
                 worker = self._spawner.spawn(self._start)
-            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset), timeout)
+            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset, base_iri), timeout)
         except BaseException:
             if worker is not None and worker.alive():
                 worker.kill()
@@ -372,7 +372,7 @@ def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> 
     generation: str | None = None
     store: ox.Store | None = None
     while (request := _read_frame(inp.fileno(), None)) is not None:
-        _, text, substitutions, max_rows, dataset = request
+        _, text, substitutions, max_rows, dataset, base_iri = request
         try:
             current = store_info(store_path).generation
             if store is None or current != generation:
@@ -381,7 +381,7 @@ def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> 
                 store = open_store(store_path)
                 generation = current
                 _limit_memory(memory_mb)
-            reply = evaluate(store, text, substitutions, max_rows, dataset)
+            reply = evaluate(store, text, substitutions, max_rows, dataset, base_iri)
             if reply[0] == "store":
                 reply = ("store", str(store_error(store_path, RuntimeError(reply[1]))))
                 store, generation = None, None

@@ -507,10 +507,11 @@ async def editor_page(request: Request) -> Response:
             table = _table(request, result)
         except QueryError as err:
             error = str(err)
+    named = sorted(kg.named_queries.values(), key=lambda q: q.name != "statistik-kelas")  # the class counts first
     examples = [{"name": q.name, "query": prologue() + "\n".join(
-        line for line in q.text.splitlines() if not line.startswith("# param:"))} for q in kg.named_queries.values()]
+        line for line in q.text.splitlines() if not line.startswith("# param:"))} for q in named]
     config = json.dumps({"endpoint": "/sparql", "examples": examples}, ensure_ascii=False).replace("</", "<\\/")
-    default = sparql or "SELECT ?kelas (COUNT(*) AS ?n) WHERE { ?s a ?kelas } GROUP BY ?kelas ORDER BY DESC(?n)"
+    default = sparql or examples[0]["query"][len(prologue()):]
     response = render(request, "query.html", lang, status=400 if error else 200, title=text("sparql", lang),
                       description=None, parameters=[], sparql=default, editable=True, action="/editor", result=table,
                       error=error, yasgui=yasgui_installed(), yasgui_config=config)
