@@ -126,8 +126,8 @@ def engine_parse_error(text: str) -> tuple[str, int | None, int | None] | None:
     """The engine's syntax error for `text` (message, line, column), or None if it would accept it.
 
     The text gets a suffix (a new line and an unclosed `{`) that no valid query can end with, so
-    the engine always stops at a syntax error and never runs anything. An error at the suffix means
-    the engine would accept the text itself: None.
+    the engine always stops at a syntax error and never runs anything. An error at the suffix's first
+    column means the text ended too early; past it, the engine would accept the text itself: None.
     """
     import re
 
@@ -136,10 +136,17 @@ def engine_parse_error(text: str) -> tuple[str, int | None, int | None] | None:
         ox.Store().query(probe)
     except SyntaxError as err:
         msg = str(err.msg if hasattr(err, "msg") else err)
-        at = re.match(r"error at (\d+):(\d+)", msg)
-        if at is None or int(at.group(1)) >= probe.count("\n") + 1:
+        at = re.match(r"error at (\d+):(\d+)(: .*)?", msg, re.DOTALL)
+        if at is None:
             return None
-        return msg, err.lineno, err.offset
+        line, col, last = int(at.group(1)), int(at.group(2)), probe.count("\n") + 1
+        if line < last:
+            return msg, err.lineno, err.offset
+        if col == 1:  # stopped right where the text ended: the query is incomplete
+            lines = text.split("\n")
+            end_line, end_col = len(lines), len(lines[-1]) + 1
+            return f"error at {end_line}:{end_col}{at.group(3) or ''} (the query ends too early)", end_line, end_col
+        return None  # the engine read past the text: it would accept it
     except Exception:  # pragma: no cover - the suffix makes every text a syntax error
         return None
     return None  # pragma: no cover

@@ -69,6 +69,7 @@ def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, m
         options["default_graph"] = [ox.NamedNode(g) for g in default]
     if named is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in named]
+    answer: Any = None
     try:
         answer = store.query(text, substitutions=subs or None, custom_functions={FOLD: fold_function}, **options)
         if isinstance(answer, ox.QueryBoolean):
@@ -101,6 +102,8 @@ def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, m
         if "Corruption" in text_err or "IO error" in text_err:
             return ("store", text_err.splitlines()[0][:200])
         return ("query", f"the query failed: {text_err}")
+    finally:
+        answer = solution = None  # pyoxigraph results may only be dropped on the thread that made them
 
 
 # ---------------------------------------------------------------------------------------------

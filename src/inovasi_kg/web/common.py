@@ -57,6 +57,8 @@ def error_response(err: Exception) -> JSONResponse:
     if isinstance(err, HTTPError):
         body["message"] = err.message
         body.update(err.extra)
+    elif isinstance(err, StoreError):  # its text names paths on the server: say what it means instead
+        body["message"] = "the store is not available (not built yet, being replaced, or damaged); try again later"
     elif isinstance(err, InovasiKGError):
         body["message"] = str(err)
         if isinstance(err, QueryError) and err.line is not None:
