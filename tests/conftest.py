@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -17,6 +22,7 @@ from inovasi_kg.pipeline import build as build_into
 from inovasi_kg.resources import data_dir, ontology_dir
 from inovasi_kg.store.layout import open_store
 from inovasi_kg.store.memory import MemoryBackend
+from safety import ENTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_cd48a5bcf97942ce.txt"
@@ -152,3 +158,35 @@ def select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
     )
     result = store.query(prefixes + query)
     return [tuple(None if row[v] is None else row[v].value for v in result.variables) for row in result]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    """`inovasi-kg serve` on a free loopback port (3 s query limit, 2 workers), for real clients."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INOVASI_KG_")}
+    env.update(INOVASI_KG_QUERY_TIMEOUT="3", INOVASI_KG_WORKERS="2")
+    proc = subprocess.Popen([*ENTRY, "serve", "--store", settings.store, "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/sparql", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    if proc.stderr is not None:
+        proc.stderr.close()

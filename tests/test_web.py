@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import io
 import dataclasses
+import io
 import json
 import re
 import xml.etree.ElementTree as ET

@@ -380,5 +380,20 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 
+@cli.command()
+@click.option("--target", required=True, metavar="URL", help="Where the server runs, e.g. https://data.example.go.id")
+@click.option("-o", "--output", default=None, metavar="FILE", help="File to write (default: standard output).")
+@_handle_errors
+def w3id(target: str, output: str | None) -> None:
+    """Write the .htaccess that makes https://w3id.org/inovasi-daerah/ resolve to a deployment."""
+    from .errors import UsageError
+    from .export import write_output
+    from .web.w3id import htaccess
+
+    if not target.startswith(("http://", "https://")):
+        raise UsageError(f"--target must be an http(s) URL, got {target!r}")
+    write_output(output or "-", htaccess(target).encode("utf-8"))
+
+
 def main() -> None:
     cli(prog_name="inovasi-kg")

@@ -24,6 +24,7 @@ from .common import HTTPError, blocking, by_name, collect, negotiate, params, ti
 __all__ = ["read_body", "service_description", "sparql_endpoint"]
 
 _DATASET = ("default-graph-uri", "named-graph-uri")
+_FORMAT_NAMES = ("format", "output", "results")  # `output` and `results`: what SPARQLWrapper and Fuseki clients send
 _UPDATE = ("update", "using-graph-uri", "using-named-graph-uri")
 _REFUSAL = ("this endpoint only reads: SPARQL Update is not accepted here (rebuild the graph with "
             "`inovasi-kg build` instead)")
@@ -59,7 +60,7 @@ def _media(request: Request) -> tuple[str | None, dict[str, str]]:
 
 async def _operation(request: Request, limit: int) -> tuple[str | None, dict[str, list[str]]]:
     """The query text (None for a bare GET) and the protocol parameters of a request."""
-    allowed = {"query", "format", *_DATASET, *_UPDATE}
+    allowed = {"query", *_FORMAT_NAMES, *_DATASET, *_UPDATE}
     repeatable = set(_DATASET) | {"using-graph-uri", "using-named-graph-uri"}
     url = params(request, allowed, repeatable=repeatable)
     if any(k in url for k in _UPDATE):
@@ -118,8 +119,11 @@ def _graphs(values: list[str] | None, name: str) -> list[str] | None:
 
 def _result_format(request: Request, given: dict[str, list[str]], result: QueryResult) -> str:
     kinds = (RDF,) if result.kind == "graph" else (RESULTS,)
-    if "format" in given:
-        name = given["format"][0]
+    chosen = [given[k][0] for k in _FORMAT_NAMES if k in given]
+    if len(set(chosen)) > 1:
+        raise HTTPError(400, f"the format parameters disagree: {', '.join(sorted(set(chosen)))}")
+    if chosen:
+        name = chosen[0]
         matched = next((f for f in FORMATS if name in (f.name, f.media_type) and f.kind in kinds), None)
         if matched is None:
             by_name(name, kinds)  # raises the 400 with the names that fit

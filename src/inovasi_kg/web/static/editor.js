@@ -2,16 +2,20 @@
 (function () {
   var config = JSON.parse(document.getElementById("yasgui-config").textContent);
   if (typeof Yasgui === "undefined") { return; }
-  var form = document.getElementById("query-form");
+  var plain = document.getElementById("plain-editor");
+  if (plain) { plain.open = false; }
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: config.endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
     persistenceId: null
   });
+  var first = yasgui.getTab();
   config.examples.forEach(function (ex, i) {
-    var tab = i === 0 ? yasgui.getTab() : yasgui.addTab(false);
-    tab.setName(ex.name);
-    tab.setQuery(ex.query);
+    if (i === 0) {
+      first.setName(ex.name);
+      first.setQuery(ex.query);
+    } else {
+      yasgui.addTab(false, { name: ex.name, yasqe: { value: ex.query } });
+    }
   });
-  if (form && form.parentNode && form.parentNode.tagName === "DETAILS") { form.parentNode.open = false; }
 })();

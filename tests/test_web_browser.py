@@ -1,0 +1,135 @@
+"""The served site in Debian's Chromium (Playwright), with every request off loopback refused: the
+query editor runs a query and shows the table; links lead from the home page to a linked-data page
+to its graph; the language switch holds across pages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from test_browser import ARGS, CHROMIUM
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must install Debian's chromium (see .ci/run)")
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Site:
+    """A browser context that may only reach the server under test."""
+
+    def __init__(self, browser: Any, origin: str) -> None:
+        self.origin = origin
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="id-ID")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route: Any) -> None:
+        url = urlparse(route.request.url)
+        if f"{url.scheme}://{url.netloc}" == self.origin or url.scheme in ("data", "blob", "about"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def site(browser: Any, live_server: str) -> Iterator[Site]:
+    s = Site(browser, live_server)
+    yield s
+    s.close()
+
+
+def test_the_editor_runs_a_query_and_shows_the_table(site: Site) -> None:
+    from inovasi_kg.web.pages import yasgui_installed
+
+    if not yasgui_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the YASGUI assets are missing (make assets)")
+        pytest.skip("the YASGUI assets are not installed (make assets)")
+    page = site.page
+    page.goto(site.origin + "/editor")
+    page.wait_for_function("typeof Yasgui !== 'undefined' && document.querySelector('.yasqe') !== null", timeout=30_000)
+    names = page.evaluate("Array.from(document.querySelectorAll('.tabsList .tab')).map(t => t.textContent.trim())")
+    named = sorted(n.rstrip("✖").strip() for n in names)
+    from inovasi_kg.queries import catalogue
+
+    assert named == sorted(catalogue())  # every named query is an example tab
+    page.locator(".yasqe_queryButton").first.click()
+    page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+    text = page.locator(".yasr").inner_text()
+    assert "prov#Entity" in text or "prov:Entity" in text
+    assert site.external == [] and site.errors == []
+
+
+def test_plain_form_works_without_javascript(browser: Any, live_server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="id-ID")
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/editor")
+        page.locator("textarea[name=query]").fill("SELECT ?n WHERE { ?r ida:nomorPeringkat ?n } ORDER BY ?n")
+        page.locator("#query-form button").click()
+        page.wait_for_selector("#results")
+        assert page.locator("#results tbody tr").count() == 10
+    finally:
+        context.close()
+
+
+def test_links_from_home_to_a_page_to_its_graph(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/")
+    page.locator("a[href='/class/PerangkatDaerah']").first.click()
+    page.wait_for_url("**/class/PerangkatDaerah")
+    page.locator("a[href='/id/organisasi/33.71.balitbang']").click()
+    page.wait_for_url("**/id/organisasi/33.71.balitbang")
+    assert page.locator("h1").inner_text() == "Badan Penelitian dan Pengembangan Kota Magelang"
+    page.locator("#graph-link").click()
+    page.wait_for_function("window.graphReady === true", timeout=60_000)
+    assert page.evaluate("window.graphNodes.length") == 11
+    assert site.external == [] and site.errors == []
+
+
+def test_first_visit_follows_the_browser_language(browser: Any, live_server: str) -> None:
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/")
+        assert page.locator("html").get_attribute("lang") == "en"
+    finally:
+        context.close()
+
+
+def test_language_switch_holds_across_pages(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/id/organisasi/33.71.balitbang")
+    assert page.locator("html").get_attribute("lang") == "id"
+    page.locator("#lang-switch").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.locator("h1").inner_text() == "Magelang City Research and Development Agency"
+    page.locator("nav a[href='/queries']").click()
+    page.wait_for_url("**/queries")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Named queries"

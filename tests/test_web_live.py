@@ -1,0 +1,120 @@
+"""The server for real: uvicorn on a loopback port, read by independent clients (SPARQLWrapper,
+rapper), and a runaway query that must not delay anything else."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+from inovasi_kg import Settings
+from safety import ENTRY
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="module")
+def server(live_server: str) -> str:
+    return live_server
+
+
+SELECT = ("PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#> "
+          "SELECT ?n ?s WHERE { ?r ida:nomorPeringkat ?n ; ida:skor ?s } ORDER BY ?n")
+
+
+def _client(url: str, fmt: str) -> SPARQLWrapper:
+    sw = SPARQLWrapper(url + "/sparql")
+    sw.setReturnFormat(fmt)
+    return sw
+
+
+def test_sparqlwrapper_json_xml_csv(server: str) -> None:
+    sw = _client(server, JSON)
+    sw.setQuery(SELECT)
+    rows = [(b["n"]["value"], b["s"]["value"]) for b in sw.query().convert()["results"]["bindings"]]  # type: ignore[index]
+    assert rows[4] == ("5", "2478") and len(rows) == 10
+    sw = _client(server, XML)
+    sw.setQuery(SELECT)
+    doc = sw.query().convert()
+    values = [n.firstChild.data for n in doc.getElementsByTagName("literal")]  # type: ignore[union-attr]
+    assert values[8:10] == ["5", "2478"]
+    sw = _client(server, CSV)
+    sw.setQuery(SELECT)
+    text = sw.query().convert().decode("utf-8")  # type: ignore[union-attr]
+    assert text.splitlines()[5] == "5,2478"
+
+
+def test_sparqlwrapper_construct(server: str) -> None:
+    sw = _client(server, TURTLE)
+    sw.setQuery("PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#> "
+                "CONSTRUCT { ?r ida:skor ?s } WHERE { ?r ida:skor ?s }")
+    data = sw.query().convert()
+    triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+    assert len(triples) == 10
+
+
+@pytest.mark.parametrize("syntax", ["turtle", "rdfxml"])
+def test_rapper_reads_a_linked_data_iri(server: str, syntax: str, backend: object) -> None:
+    rapper = shutil.which("rapper")
+    if rapper is None:
+        if IN_CI:
+            pytest.fail("rapper (raptor2-utils) is not installed")
+        pytest.skip("rapper (raptor2-utils) is not installed")
+    out = subprocess.run([rapper, "-q", "-i", syntax, "-o", "ntriples", f"{server}/id/organisasi/33.71.balitbang"],
+                         capture_output=True, check=True, timeout=60)
+    got = sorted(str(t) for t in ox.parse(out.stdout, format=ox.RdfFormat.N_TRIPLES))
+    node = ox.NamedNode("https://w3id.org/inovasi-daerah/id/organisasi/33.71.balitbang")
+    assert got == sorted(str(t) for t in backend.triples(node, None, None))  # type: ignore[attr-defined]
+
+
+def test_a_runaway_query_delays_nothing_else(server: str) -> None:
+    slow: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        r = httpx.get(server + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
+                      timeout=60)
+        slow["status"], slow["seconds"] = r.status_code, time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)  # the runaway holds one worker now
+    paths = ["/sparql?query=ASK%20%7B%7D", "/queries/peringkat-penghargaan.json", "/id/organisasi/33.71.balitbang",
+             "/catalog.ttl", "/", "/search?q=kampung", "/queries/dasar-hukum.csv", "/kode/bentuk-inovasi",
+             "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%201", "/ontology.ttl"]
+    times: dict[str, float] = {}
+
+    def fetch(path: str) -> None:
+        started = time.monotonic()
+        r = httpx.get(server + path, timeout=30)
+        assert r.status_code == 200, (path, r.status_code)
+        times[path] = time.monotonic() - started
+
+    others = [threading.Thread(target=fetch, args=(p,)) for p in paths]
+    for t in others:
+        t.start()
+    for t in others:
+        t.join()
+    thread.join()
+    assert len(times) == 10 and max(times.values()) < 1.0, times
+    assert slow["status"] == 503 and 2.5 < float(slow["seconds"]) < 10  # type: ignore[arg-type]
+
+
+def test_serve_get_prints_one_response_without_a_port(settings: Settings, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INOVASI_KG_")}
+    out = subprocess.run([*ENTRY, "serve", "--store", settings.store, "--get", "/queries/ajang-inovasi.csv"],
+                         capture_output=True, env=env, timeout=60, check=False)
+    assert out.returncode == 0
+    assert out.stdout.decode().splitlines()[0] == "ajang,singkatan,tahun_mulai,jumlah,hingga_tahun,penyelenggara,lang"
+    assert out.stderr.decode().startswith("200 text/csv")
+    missing = subprocess.run([*ENTRY, "serve", "--store", settings.store, "--get", "/id/tidak-ada"],
+                             capture_output=True, env=env, timeout=60, check=False)
+    assert missing.returncode == 2 and missing.stderr.decode().startswith("404 application/json")
