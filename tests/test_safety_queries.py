@@ -282,3 +282,15 @@ def test_a_worker_never_outlives_the_command(kg: KnowledgeGraph, sig: signal.Sig
     while not all(process_gone(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all(process_gone(w) for w in workers)
+
+
+def test_queries_checked_from_many_threads_at_once() -> None:
+    """The web server checks queries from a thread pool; rdflib's parser must not be used by two at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inovasi_kg.sparql import check_query
+
+    texts = [f"SELECT ?l WHERE {{ ?s skos:prefLabel ?l FILTER(LANG(?l) = 'id') }} LIMIT {n}" for n in range(1, 81)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(check_query, texts))
+    assert results == texts

@@ -118,3 +118,67 @@ def test_serve_get_prints_one_response_without_a_port(settings: Settings, tmp_pa
     missing = subprocess.run([*ENTRY, "serve", "--store", settings.store, "--get", "/id/tidak-ada"],
                              capture_output=True, env=env, timeout=60, check=False)
     assert missing.returncode == 2 and missing.stderr.decode().startswith("404 application/json")
+
+
+def test_a_rebuild_while_serving_is_picked_up_without_a_failed_request(tmp_path: Path) -> None:
+    import socket
+
+    from inovasi_kg.resources import data_dir
+
+    data = Path(shutil.copytree(data_dir(), tmp_path / "data"))
+    store = tmp_path / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INOVASI_KG_")}
+    subprocess.run([*ENTRY, "build", "--store", str(store), "--data", str(data)], check=True, env=env,
+                   capture_output=True, timeout=120)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([*ENTRY, "serve", "--store", str(store), "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/sparql", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        statuses: list[int] = []
+        stop = threading.Event()
+        query = ("SELECT ?l WHERE { <https://w3id.org/inovasi-daerah/id/inovasi/33.71.sipput> "
+                 "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(LANG(?l) = 'id') }")
+
+        def hammer() -> None:
+            with httpx.Client(timeout=30) as c:
+                while not stop.is_set():
+                    statuses.append(c.get(url + "/sparql", params={"query": query}).status_code)
+                    statuses.append(c.get(url + "/id/inovasi/33.71.sipput", headers={"accept": "text/html"}).status_code)
+
+        threads = [threading.Thread(target=hammer) for _ in range(3)]
+        for t in threads:
+            t.start()
+        path = data / "inovasi.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("33.71.sipput,SIPPUT,", "33.71.sipput,SIPPUT Baru,", 1),
+                        encoding="utf-8")
+        subprocess.run([*ENTRY, "build", "--store", str(store), "--data", str(data)], check=True, env=env,
+                       capture_output=True, timeout=120)
+        deadline = time.monotonic() + 10
+        seen = None
+        while time.monotonic() < deadline:
+            answer = httpx.get(url + "/sparql", params={"query": query}).json()
+            assert "results" in answer, answer
+            seen = answer["results"]["bindings"][0]["l"]["value"]
+            if seen == "SIPPUT Baru":
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        stop.set()
+        for t in threads:
+            t.join()
+        assert seen == "SIPPUT Baru"
+        assert "<h1>SIPPUT Baru</h1>" in httpx.get(url + "/id/inovasi/33.71.sipput", headers={"accept": "text/html"}).text
+        assert len(statuses) > 20 and set(statuses) == {200}, sorted(set(statuses))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -11,6 +11,7 @@ refused, so the engine cannot read a different query than the one checked.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -103,7 +104,15 @@ def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str
     return expanded
 
 
+_PARSER = threading.Lock()  # rdflib's pyparsing grammar is not safe to use from two threads at once
+
+
 def _parse(text: str) -> Any:
+    with _PARSER:
+        return _parse_unlocked(text)
+
+
+def _parse_unlocked(text: str) -> Any:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 

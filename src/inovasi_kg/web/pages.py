@@ -319,20 +319,24 @@ async def class_page(request: Request) -> Response:
     except ValueError:
         raise HTTPError(400, "page must be a whole number") from None
 
-    def members() -> list[str]:
-        return sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(_TYPE), ox.NamedNode(cls))})
+    def gather() -> tuple[int, list[dict[str, Any]], str] | None:
+        everyone = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(_TYPE), ox.NamedNode(cls))})
+        if not everyone and not _exists(kg, cls):
+            return None
+        shown = everyone[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        items = [{"href": page_of(request, iri), "label": _label(kg, iri, lang)} for iri in shown]
+        return len(everyone), items, _label(kg, cls, lang)
 
-    everyone, ms = await blocking(members)
-    if not everyone and not _exists(kg, cls):
+    found, ms = await blocking(gather)
+    if found is None:
         return await not_found(request)
-    pages = max(1, math.ceil(len(everyone) / PAGE_SIZE))
+    total, items, label = found
+    pages = max(1, math.ceil(total / PAGE_SIZE))
     if not 1 <= page <= pages:
         raise HTTPError(404, f"page {page} does not exist; this class has {pages} page(s)")
-    shown = everyone[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    items = [{"href": page_of(request, iri), "label": _label(kg, iri, lang)} for iri in shown]
     pager = {"page": page, "pages": pages,
              "previous": f"?page={page - 1}" if page > 1 else None, "next": f"?page={page + 1}" if page < pages else None}
-    heading = f"{_label(kg, cls, lang)} ({len(everyone)} {text('instances', lang)})"
+    heading = f"{label} ({total} {text('instances', lang)})"
     return timing(render(request, "list.html", lang, heading=heading, intro=cls, items=items, pager=pager, q=None), ms)
 
 
@@ -342,38 +346,47 @@ async def code_page(request: Request) -> Response:
     lang = language(request, first(given, "lang"))
     kg = _kg(request, lang)
     rest = request.path_params["path"]
+    q = first(given, "q")
     if rest.strip("/") == "":
-        schemes = sorted({t.subject.value for t in kg.backend.triples(
-            None, ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))})
-        items = [{"href": page_of(request, s), "label": _label(kg, s, lang)} for s in schemes]
+        items, _ = await blocking(_schemes, request, kg, lang)
         return render(request, "list.html", lang, heading=text("codes", lang), items=items, q=None)
-    iri = iris.KODE_NS + rest
-    doc = _locate(request, kg, iri, request.url.path)
+    doc, _ = await blocking(_locate, request, kg, iris.KODE_NS + rest, request.url.path)
     if doc is None:
         return await not_found(request)
-    is_scheme = any(True for _ in kg.backend.triples(ox.NamedNode(doc.iri), ox.NamedNode(_TYPE),
-                                                     ox.NamedNode(PREFIXES["skos"] + "ConceptScheme")))
-    if not is_scheme or doc.suffix:
+    is_scheme, _ = await blocking(lambda: any(True for _ in kg.backend.triples(
+        ox.NamedNode(doc.iri), ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))))
+    if not is_scheme or doc.suffix or negotiate(request, (RDF,), "html", extra={"text/html": "html"}) != "html":
         return await _serve_node(request, kg, doc, lang)
-    accept = negotiate(request, (RDF,), "html", extra={"text/html": "html"})
-    if accept != "html":
-        return await _serve_node(request, kg, doc, lang)
-    q = first(given, "q")
+    (heading, tree), ms = await blocking(_scheme_tree, request, kg, doc.iri, lang, q)
+    return timing(render(request, "list.html", lang, heading=heading, intro=doc.iri, items=tree,
+                         search_action=request.url.path, q=q, alternates=_alternates(doc.path)), ms)
+
+
+def _schemes(request: Request, kg: KnowledgeGraph, lang: str) -> list[dict[str, Any]]:
+    schemes = sorted({t.subject.value for t in kg.backend.triples(
+        None, ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))})
+    return [{"href": page_of(request, s), "label": _label(kg, s, lang)} for s in schemes]
+
+
+def _scheme_tree(request: Request, kg: KnowledgeGraph, scheme: str, lang: str,
+                 q: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """The concepts of a scheme as Skosmos lists them: top concepts with their narrower ones; `q` filters."""
     from ..terms import fold
 
-    concepts = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(PREFIXES["skos"] + "inScheme"),
-                                                                   ox.NamedNode(doc.iri))})
-    broader = {c: [t.object.value for t in kg.backend.triples(ox.NamedNode(c), ox.NamedNode(PREFIXES["skos"] + "broader"),
-                                                               None)] for c in concepts}
+    skos = PREFIXES["skos"]
+    concepts = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(skos + "inScheme"),
+                                                                   ox.NamedNode(scheme))})
+    broader = {c: [t.object.value for t in kg.backend.triples(ox.NamedNode(c), ox.NamedNode(skos + "broader"), None)]
+               for c in concepts}
     labels = {c: _label(kg, c, lang) for c in concepts}
     if q:
         concepts = [c for c in concepts if fold(q) in fold(labels[c]) or fold(q) in fold(c.rsplit("/", 1)[-1])]
     tops = [c for c in concepts if not any(b in concepts for b in broader[c])]
     tree: list[dict[str, Any]] = [{"href": page_of(request, c), "label": labels[c], "note": c.rsplit("/", 1)[-1],
-              "children": [{"href": page_of(request, n), "label": labels[n], "note": n.rsplit("/", 1)[-1]}
-                           for n in concepts if c in broader[n]]} for c in tops]
-    return render(request, "list.html", lang, heading=_label(kg, doc.iri, lang), intro=doc.iri, items=tree,
-                  search_action=request.url.path, q=q, alternates=_alternates(doc.path))
+                                   "children": [{"href": page_of(request, n), "label": labels[n],
+                                                 "note": n.rsplit("/", 1)[-1]} for n in concepts if c in broader[n]]}
+                                  for c in tops]
+    return _label(kg, scheme, lang), tree
 
 
 async def ontology_page(request: Request) -> Response:
