@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check bench clean assets
+.PHONY: run test lint check bench bench-web clean assets
 
 ASSETS := src/inovasi_kg/web/assets
 YASGUI := src/inovasi_kg/web/static/yasgui
@@ -47,6 +47,15 @@ check: test
 # Benchmarks print ratios against a baseline measured in the same run (see benchmarks/).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/graph_page.py
+
+# The web app beside rdflib-endpoint and Oxigraph's server under wrk (needs Debian's wrk).
+.venv-bench/.installed: benchmarks/requirements-web.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r benchmarks/requirements-web.txt
+	touch $@
+
+bench-web: $(STAMP) .venv-bench/.installed
+	$(BIN)/python benchmarks/web_load.py --anchors .venv-bench/bin
 
 clean:
 	rm -rf build var .pytest_cache $(YASGUI) $(ASSETS)/node_modules

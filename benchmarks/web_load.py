@@ -1,0 +1,147 @@
+"""Throughput and latency of the web app beside rdflib-endpoint and Oxigraph's own server, in one run.
+
+Each server serves the same graph (the article's, exported as N-Triples) on a loopback port; wrk
+drives each for a fixed duration at 16 and 64 connections, for two requests:
+
+    named query      ours: GET /queries/peringkat-penghargaan.json
+                     the others: the same SPARQL (with its parameters inlined) as GET /sparql?query=
+    linked-data page ours: GET /id/organisasi/33.71.balitbang with Accept: text/turtle
+                     the others: the equivalent CONSTRUCT of the node's triples, as Turtle
+
+It prints requests per second, p50 and p99 latency, and each ratio to ours. Needs `wrk` (Debian)
+and a separate environment with the anchors (`make bench-web` makes it from
+benchmarks/requirements-web.txt; they are not dependencies of inovasi-kg).
+
+    python benchmarks/web_load.py --anchors .venv-bench/bin [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+from urllib.request import Request, urlopen
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = "https://w3id.org/inovasi-daerah/id/organisasi/33.71.balitbang"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait(url: str, headers: dict[str, str] | None = None) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urlopen(Request(url, headers=headers or {}), timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def wrk(url: str, connections: int, seconds: int, accept: str) -> tuple[float, float, float]:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Accept: {accept}",
+                          url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise SystemExit(f"{url}: {non2xx.group(1)} failed responses\n{out}")
+
+    def pct(p: str) -> float:
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)  # type: ignore[union-attr]
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return rps, pct("50"), pct("99")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--anchors", required=True, help="bin folder of the environment with rdflib-endpoint and oxigraph")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    anchors = Path(args.anchors)
+    py = sys.executable
+    tmp = Path(tempfile.mkdtemp(prefix="web-load-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INOVASI_KG_")}
+    store = tmp / "store"
+    subprocess.run([py, "-m", "inovasi_kg", "build", "--store", str(store)], check=True, env=env, capture_output=True)
+    nt = tmp / "graph.nt"
+    subprocess.run([py, "-m", "inovasi_kg", "export", "--store", str(store), "--format", "ntriples", "-o", str(nt)],
+                   check=True, env=env, capture_output=True)
+    oxi = tmp / "oxigraph"
+    subprocess.run([str(anchors / "oxigraph"), "load", "--location", str(oxi), "--file", str(nt)], check=True,
+                   capture_output=True)
+    import pyoxigraph as ox
+
+    from inovasi_kg.queries import catalogue
+    from inovasi_kg.sparql import inline_values, prologue
+
+    # The same named query for the others, its parameters bound the portable way (inline VALUES).
+    named = inline_values(catalogue()["peringkat-penghargaan"].text,
+                          {"edisi": ox.NamedNode("https://w3id.org/inovasi-daerah/id/edisi-penghargaan/iga-2017"),
+                           "lang": ox.Literal("id")})
+    named_q = quote(prologue() + named)
+    construct_q = quote(f"CONSTRUCT {{ <{NODE}> ?p ?o }} WHERE {{ <{NODE}> ?p ?o }}")
+    ports = {name: free_port() for name in ("inovasi-kg", "rdflib-endpoint", "oxigraph")}
+    procs = [
+        subprocess.Popen([py, "-m", "inovasi_kg", "serve", "--store", str(store), "--port", str(ports["inovasi-kg"]),
+                          "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([str(anchors / "rdflib-endpoint"), "serve", str(nt), "--host", "127.0.0.1", "--port",
+                          str(ports["rdflib-endpoint"]), "--store", "Oxigraph"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL),
+        subprocess.Popen([str(anchors / "oxigraph"), "serve-read-only", "--location", str(oxi), "--bind",
+                          f"127.0.0.1:{ports['oxigraph']}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    try:
+        base = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
+        targets = {
+            "named query": {
+                "inovasi-kg": (base["inovasi-kg"] + "/queries/peringkat-penghargaan.json", "application/json"),
+                "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={named_q}", "application/sparql-results+json"),
+                "oxigraph": (base["oxigraph"] + f"/query?query={named_q}", "application/sparql-results+json"),
+            },
+            "linked-data page": {
+                "inovasi-kg": (base["inovasi-kg"] + "/id/organisasi/33.71.balitbang", "text/turtle"),
+                "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={construct_q}", "text/turtle"),
+                "oxigraph": (base["oxigraph"] + f"/query?query={construct_q}", "text/turtle"),
+            },
+        }
+        for request in targets.values():
+            for url, accept in request.values():
+                wait(url, {"accept": accept})
+        print(f"# {args.seconds} s per run, wrk -t2, loopback; our server with {args.workers} query workers")
+        print(f"{'request':<17} {'conns':>5} {'server':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs ours':>8}")
+        for request, servers in targets.items():
+            for conns in (16, 64):
+                ours = None
+                for server, (url, accept) in servers.items():
+                    rps, p50, p99 = wrk(url, conns, args.seconds, accept)
+                    ours = ours or rps
+                    print(f"{request:<17} {conns:>5} {server:<16} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {rps / ours:>7.2f}x")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
