@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 
-from inovasi_kg import Settings, build
-from inovasi_kg.graph import class_style, rdf_to_networkx
-from inovasi_kg.graphpage import render_html
+from inovasi_kg import Settings, build_store
+from inovasi_kg.network import class_style, rdf_to_networkx
+from inovasi_kg.networkpage import render_html
+from inovasi_kg.store.embedded import EmbeddedBackend
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -79,8 +79,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         s = Settings.load(store=f"{tmp}/store")
-        build(s)
-        article = rdf_to_networkx(ox.Store.read_only(s.store))
+        build_store(s)
+        backend = EmbeddedBackend(Path(s.store))
+        article = rdf_to_networkx(backend)
+        backend.close()
     cases = [("article", article)] + [(f"synthetic-{n}", synthetic(int(n))) for n in args.sizes.split(",")]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",

@@ -30,3 +30,13 @@ def test_wheel_is_self_contained(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(site)], cwd=elsewhere, check=True, capture_output=True,
                          text=True)
     assert out.stdout.strip() == "113 10"
+
+
+def test_benchmarks_import_the_current_api() -> None:
+    """The benchmarks are scripts, not tests; importing them catches a renamed API."""
+    import importlib.util
+
+    for name in ("graph_page", "web_load"):
+        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
