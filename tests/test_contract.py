@@ -91,7 +91,8 @@ def test_legal_acts(standard: Graph) -> None:
 
 
 def test_innovations_with_form_and_agency(standard: Graph) -> None:
-    rows = ask(standard, """SELECT ?i ?form ?by WHERE { ?x dct:type ?f ; prov:wasAttributedTo ?o ; skos:prefLabel ?i .
+    # The form is a dcat:theme (a SKOS concept), not dct:type: dct:type's range is rdfs:Class.
+    rows = ask(standard, """SELECT ?i ?form ?by WHERE { ?x dcat:theme ?f ; prov:wasAttributedTo ?o ; skos:prefLabel ?i .
         ?f skos:inScheme <https://w3id.org/inovasi-daerah/kode/bentuk-inovasi> ; skos:prefLabel ?form .
         ?o a org:Organization ; skos:prefLabel ?by .
         FILTER(LANG(?i) = "id" && LANG(?form) = "en" && LANG(?by) = "id") } ORDER BY ?i""")
@@ -120,8 +121,10 @@ def test_provenance_reaches_a_verbatim_quote(standard: Graph, article: str) -> N
 
 
 def test_ranking_readable_with_schema_terms(standard: Graph) -> None:
-    rows = ask(standard, """SELECT ?pos ?score ?name WHERE { ?r schema:position ?pos ; schema:value ?score ;
-        prov:wasAttributedTo ?g . ?g skos:prefLabel ?name FILTER(LANG(?name) = "id") } ORDER BY ?pos""")
+    # A ranking row is a schema:ListItem whose item is the recipient (not prov:wasAttributedTo: the
+    # city did not author its result).
+    rows = ask(standard, """SELECT ?pos ?score ?name WHERE { ?r a schema:ListItem ; schema:position ?pos ; schema:value ?score ;
+        schema:item ?g . ?g skos:prefLabel ?name FILTER(LANG(?name) = "id") } ORDER BY ?pos""")
     assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
     assert rows[4] == ("5", "2478", "Pemerintah Kota Magelang")
 

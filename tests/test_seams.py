@@ -54,7 +54,7 @@ def test_foreign_or_incomplete_iris_name_nothing(iri: str) -> None:
 
 
 def test_every_iri_in_the_export_is_one_we_can_parse(triples: list[ox.Triple]) -> None:
-    segments = {t.segment for t in TABLES} | {"dataset", "distribusi"}
+    segments = {t.segment for t in TABLES} | {"dataset", "distribusi", "hak"}
     ours = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):

@@ -8,7 +8,7 @@ Names do not shadow the stage modules: `import inovasi_kg.build` is the build st
     >>> build_store(settings).rows
     113
     >>> stats(settings)[0]
-    ClassCount(iri='http://www.w3.org/ns/prov#Entity', label='', count=63)
+    ClassCount(iri='http://www.w3.org/ns/prov#Entity', label='', count=108)
 """
 
 from __future__ import annotations

@@ -68,14 +68,14 @@ def _row_triples(row: Row, subject: ox.NamedNode, iris: dict[str, ox.NamedNode],
         yield ox.Triple(subject, _TYPE, _N(str(cls)))
     for const_pred, const_obj in table.constants:
         yield ox.Triple(subject, _N(str(const_pred)), _N(str(const_obj)))
-    for col in table.columns:
-        values = row.cells.get(col.name, [])
+    for col in table.columns:  # every type first: the materializer decides by a subject's classes
         if col.kind == "class":
-            for value in values:
+            for value in row.cells.get(col.name, []):
                 for cls in col.choices[value]:
                     yield ox.Triple(subject, _TYPE, _N(str(cls)))
-            continue
-        if col.predicate is None:
+    for col in table.columns:
+        values = row.cells.get(col.name, [])
+        if col.kind == "class" or col.predicate is None:
             continue
         pred = _N(str(col.predicate))
         for value in values:

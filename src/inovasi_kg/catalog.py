@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .formats import Format, fmt
-from .iris import dataset_iri, distribution_iri, dump_url, id_space
-from .namespaces import DCAT, DCTERMS, IDA, IDA_NS, PREFIXES, RDF, SCHEMA, VOID, XSD
+from .iris import dataset_iri, distribution_iri, dump_url, id_space, rights_iri
+from .namespaces import DCAT, DCTERMS, IDA, IDA_NS, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD
 
 if TYPE_CHECKING:
     from .store import Reader
@@ -52,6 +52,7 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
     """The description; `void:triples` counts the whole export, this description included."""
     n = ox.NamedNode
     ds = n(dataset_iri(base))
+    rights = n(rights_iri(base))
 
     def lit(text: str, lang: str) -> ox.Literal:
         return ox.Literal(text, language=lang)
@@ -70,29 +71,36 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
             "research agency and agencies, innovations and their categories, legal acts, the ranking of ten cities "
             "and economic indicators; every fact points to the quote it comes from.", "en")),
         ox.Triple(ds, n(str(DCTERMS.license)), n(LICENSE)),
-        ox.Triple(ds, n(str(DCTERMS.rights)), lit(
+        ox.Triple(n(LICENSE), n(str(RDF.type)), n(str(DCTERMS.LicenseDocument))),
+        ox.Triple(ds, n(str(DCTERMS.rights)), rights),
+        ox.Triple(rights, n(str(RDF.type)), n(str(DCTERMS.RightsStatement))),
+        ox.Triple(rights, n(str(RDFS.label)), lit(
             "Data kurasi berlisensi CC BY 4.0; kutipan tetap milik penerbit sumbernya.", "id")),
-        ox.Triple(ds, n(str(DCTERMS.rights)), lit(
+        ox.Triple(rights, n(str(RDFS.label)), lit(
             "Curated data under CC BY 4.0; quotations remain their source publisher's.", "en")),
-        ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/id")),
-        ox.Triple(ds, n(str(DCTERMS.language)), n("http://id.loc.gov/vocabulary/iso639-1/en")),
         ox.Triple(ds, n(str(DCTERMS.conformsTo)), n(str(IDA_NS).rstrip("#"))),
+        ox.Triple(n(str(IDA_NS).rstrip("#")), n(str(RDF.type)), n(str(DCTERMS.Standard))),
         ox.Triple(ds, n(str(VOID.uriSpace)), ox.Literal(id_space(base))),
         ox.Triple(ds, n(str(DCAT.keyword)), lit("inovasi daerah", "id")),
         ox.Triple(ds, n(str(DCAT.keyword)), lit("regional innovation", "en")),
     ]
+    for code in ("id", "en"):
+        language = n(f"http://id.loc.gov/vocabulary/iso639-1/{code}")
+        triples += [ox.Triple(ds, n(str(DCTERMS.language)), language),
+                    ox.Triple(language, n(str(RDF.type)), n(str(DCTERMS.LinguisticSystem)))]
     triples += [ox.Triple(ds, n(str(DCTERMS.source)), s) for s in sources]
     triples += [ox.Triple(ds, n(str(DCTERMS.spatial)), s) for s in spatial]
     triples += [ox.Triple(ds, n(str(VOID.vocabulary)), n(PREFIXES[p])) for p in _VOCABULARIES]
     for dist in DISTRIBUTIONS:
         d = n(distribution_iri(base, dist.key))
+        media = f"https://www.iana.org/assignments/media-types/{dist.format.media_type}"
         triples += [
             ox.Triple(ds, n(str(DCAT.distribution)), d),
             ox.Triple(d, n(str(RDF.type)), n(str(DCAT.Distribution))),
             ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_id, "id")),
             ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_en, "en")),
-            ox.Triple(d, n(str(DCAT.mediaType)),
-                      n(f"https://www.iana.org/assignments/media-types/{dist.format.media_type}")),
+            ox.Triple(d, n(str(DCAT.mediaType)), n(media)),
+            ox.Triple(n(media), n(str(RDF.type)), n(str(DCTERMS.MediaType))),
             ox.Triple(d, n(str(DCAT.downloadURL)), n(dump_url(base, dist.file_name))),
             ox.Triple(d, n(str(DCTERMS.license)), n(LICENSE)),
         ]
@@ -114,6 +122,12 @@ def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
 
 
 def catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
-    """The triples of the dataset's own description (the dataset node and its distributions)."""
-    ds, dist = dataset_iri(base), distribution_iri(base, "")
-    return [t for t in triples if t.subject.value == ds or t.subject.value.startswith(dist)]
+    """The dataset's own description: the dataset, its distributions and rights statement, and the
+    types of every node they refer to (so the catalog is self-contained)."""
+    ds, dist, rights = dataset_iri(base), distribution_iri(base, ""), rights_iri(base)
+    own = [t for t in triples if t.subject.value in (ds, rights) or t.subject.value.startswith(dist)]
+    referred = {t.object.value for t in own if isinstance(t.object, ox.NamedNode)}
+    rdf_type = str(RDF.type)
+    typed = [t for t in triples if t.predicate.value == rdf_type and t.subject.value in referred
+             and t.subject.value not in (ds, rights) and not t.subject.value.startswith(dist)]
+    return own + typed

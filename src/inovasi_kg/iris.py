@@ -39,6 +39,7 @@ __all__ = [
     "legal_act_iri",
     "ontology_term",
     "parse",
+    "rights_iri",
     "scheme_iri",
     "selector_iri",
 ]
@@ -87,6 +88,11 @@ def dataset_iri(base: str) -> str:
 
 def distribution_iri(base: str, key: str) -> str:
     return instance_iri(base, "distribusi", key)
+
+
+def rights_iri(base: str) -> str:
+    """The rights statement of the dataset (a dct:RightsStatement node)."""
+    return instance_iri(base, "hak", DATASET_KEY)
 
 
 def dump_url(base: str, file_name: str) -> str:

@@ -70,7 +70,8 @@ _SCAFFOLDING = {
 }
 # Never nodes: provenance (a node's quotes become its `quotes` attribute) and the catalog.
 _HIDDEN = {str(IDA.Kutipan), str(IDA.ArtikelSumber), str(OA.TextQuoteSelector),
-           PREFIXES["dcat"] + "Dataset", PREFIXES["dcat"] + "Distribution"}
+           PREFIXES["dcat"] + "Dataset", PREFIXES["dcat"] + "Distribution",
+           *(PREFIXES["dct"] + c for c in ("LicenseDocument", "LinguisticSystem", "MediaType", "RightsStatement"))}
 _SCAFFOLDING_EDGES = {str(RDF.type), PREFIXES["rdfs"] + "subClassOf", PREFIXES["rdfs"] + "subPropertyOf",
                       str(SKOS.inScheme), str(QB.component), str(QB.structure)}
 _EXTRA_EDGES = {str(QB.dataSet): "dataset", PREFIXES["dqv"] + "hasQualityAnnotation": "anotasi mutu"}

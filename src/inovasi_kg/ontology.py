@@ -16,6 +16,8 @@ __all__ = ["SHAPES_FILE", "Ontology", "load_ontology", "parse_turtle"]
 SHAPES_FILE = "shapes.ttl"
 _SUBCLASS, _SUBPROP = str(RDFS.subClassOf), str(RDFS.subPropertyOf)
 _IN_SCHEME, _NOTATION = str(SKOS.inScheme), str(SKOS.notation)
+_DOMAIN, _RANGE = str(RDFS.domain), str(RDFS.range)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Ontology:
     concepts: dict[str, set[str]] = field(default_factory=dict)
     superclasses: dict[str, frozenset[str]] = field(default_factory=dict)
     superproperties: dict[str, frozenset[str]] = field(default_factory=dict)
+    domains: dict[str, frozenset[str]] = field(default_factory=dict)
+    ranges: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def parse_turtle(path: Path) -> list[ox.Triple]:
@@ -52,6 +56,8 @@ def load_ontology(folder: Path) -> Ontology:
     direct_classes: dict[str, set[str]] = defaultdict(set)
     direct_props: dict[str, set[str]] = defaultdict(set)
     schemes: dict[str, str] = {}
+    domains: dict[str, set[str]] = defaultdict(set)
+    ranges: dict[str, set[str]] = defaultdict(set)
     notations: dict[str, str] = {}
     for t in triples:
         p = t.predicate.value
@@ -63,8 +69,14 @@ def load_ontology(folder: Path) -> Ontology:
             schemes[t.subject.value] = t.object.value
         elif p == _NOTATION:
             notations[t.subject.value] = t.object.value
+        elif p == _DOMAIN and isinstance(t.object, ox.NamedNode):
+            domains[t.subject.value].add(t.object.value)
+        elif p == _RANGE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(_XSD):
+            ranges[t.subject.value].add(t.object.value)
     onto.superclasses = _closure(direct_classes)
     onto.superproperties = _closure(direct_props)
+    onto.domains = {k: frozenset(v) for k, v in domains.items()}
+    onto.ranges = {k: frozenset(v) for k, v in ranges.items()}
     for concept, scheme in schemes.items():
         if concept in notations:
             onto.concepts.setdefault(scheme.rstrip("/").rsplit("/", 1)[-1], set()).add(notations[concept])
