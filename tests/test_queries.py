@@ -27,6 +27,8 @@ IDA = BASE + "ontology#"
 
 
 def expand(name: str) -> str:
+    if name.startswith("<"):
+        return name[1:-1]
     prefix, _, local = name.partition(":")
     return PREFIXES[prefix] + local
 
@@ -170,25 +172,28 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     "statistik-kelas": [
         ({}, ("kelas", "jumlah"), [(expand(k), n) for k, n in [
             ("prov:Entity", 108), ("owl:ObjectProperty", 49), ("oa:SpecificResource", 37),
-            ("oa:TextQuoteSelector", 37), ("ida:Kutipan", 37), ("owl:Class", 25), ("owl:DatatypeProperty", 20),
-            ("skos:Concept", 19), ("org:Organization", 19), ("cv:PublicOrganisation", 18),
+            ("oa:TextQuoteSelector", 37), ("ida:Kutipan", 37), ("owl:Class", 25), ("skos:Concept", 21),
+            ("owl:DatatypeProperty", 20), ("org:Organization", 19), ("cv:PublicOrganisation", 18),
             ("org:FormalOrganization", 18), ("schema:GovernmentOrganization", 18), ("schema:Organization", 18),
-            ("schema:CreativeWork", 12), ("dct:Location", 11), ("prov:Agent", 11), ("schema:AdministrativeArea", 11),
-            ("ida:Daerah", 11), ("schema:City", 10), ("schema:ListItem", 10), ("schema:PropertyValue", 10),
-            ("ida:Kota", 10), ("ida:PemerintahDaerah", 10), ("ida:Peringkat", 10), ("skos:ConceptScheme", 8),
+            ("dct:Location", 12), ("schema:CreativeWork", 12), ("prov:Agent", 11), ("schema:AdministrativeArea", 11),
+            ("ida:Daerah", 11), ("skos:ConceptScheme", 10), ("schema:City", 10), ("schema:ListItem", 10),
+            ("schema:PropertyValue", 10), ("ida:Kota", 10), ("ida:PemerintahDaerah", 10), ("ida:Peringkat", 10),
             ("ida:InovasiDaerah", 8), ("qb:ComponentSpecification", 6), ("ida:PerangkatDaerah", 6),
-            ("prov:Activity", 5), ("dct:MediaType", 4), ("dcat:Distribution", 4), ("org:Post", 4),
-            ("ida:Jabatan", 4), ("eli:LegalResource", 3), ("eli:ResourceType", 3), ("qb:Observation", 3),
-            ("schema:Legislation", 3), ("schema:Product", 3), ("ida:ArtikelSumber", 3),
-            ("ida:ObservasiIndikator", 3), ("ida:ProdukInovasi", 3), ("eli:Agent", 2), ("dct:LinguisticSystem", 2),
-            ("dct:PeriodOfTime", 2), ("time:Interval", 2), ("time:TemporalEntity", 2), ("schema:EducationEvent", 2),
-            ("schema:Event", 2), ("schema:EventSeries", 2), ("ida:AjangInovasi", 2), ("ida:InstansiPusat", 2),
-            ("ida:KegiatanInovasi", 2), ("ida:Periode", 2), ("ida:ProdukHukum", 2), ("dct:Agent", 1),
-            ("dct:LicenseDocument", 1), ("dct:RightsStatement", 1), ("dct:Standard", 1), ("qb:AttributeProperty", 1),
-            ("qb:DataSet", 1), ("qb:DataStructureDefinition", 1), ("qb:DimensionProperty", 1), ("void:Dataset", 1),
-            ("owl:Ontology", 1), ("dcat:Dataset", 1), ("dqv:QualityAnnotation", 1), ("oa:Annotation", 1),
-            ("org:ChangeEvent", 1), ("org:OrganizationalUnit", 1), ("ida:AcaraPenyerahan", 1),
-            ("ida:AnotasiMutu", 1), ("ida:EdisiPenghargaan", 1), ("ida:Penghargaan", 1),
+            ("prov:Activity", 5), ("dct:MediaType", 4), ("dct:MediaTypeOrExtent", 4), ("dcat:Distribution", 4),
+            ("org:Post", 4), ("ida:Jabatan", 4), ("eli:LegalResource", 3), ("eli:ResourceType", 3),
+            ("dct:PeriodOfTime", 3), ("qb:Observation", 3), ("schema:Legislation", 3), ("schema:Product", 3),
+            ("ida:ArtikelSumber", 3), ("ida:ObservasiIndikator", 3), ("ida:ProdukInovasi", 3), ("eli:Agent", 2),
+            ("dct:Agent", 2), ("dct:LinguisticSystem", 2), ("dct:Standard", 2), ("time:Interval", 2),
+            ("time:TemporalEntity", 2), ("schema:EducationEvent", 2), ("schema:Event", 2), ("schema:EventSeries", 2),
+            ("ida:AjangInovasi", 2), ("ida:InstansiPusat", 2), ("ida:KegiatanInovasi", 2), ("ida:Periode", 2),
+            ("ida:ProdukHukum", 2), ("dct:LicenseDocument", 1), ("dct:RightsStatement", 1),
+            ("qb:AttributeProperty", 1), ("qb:DataSet", 1), ("qb:DataStructureDefinition", 1),
+            ("qb:DimensionProperty", 1), ("void:Dataset", 1), ("owl:Ontology", 1),
+            ("<http://www.w3.org/2006/vcard/ns#Kind>", 1), ("<http://www.w3.org/2006/vcard/ns#Organization>", 1),
+            ("dcat:Catalog", 1), ("dcat:DataService", 1), ("dcat:Dataset", 1), ("dqv:QualityAnnotation", 1),
+            ("oa:Annotation", 1), ("org:ChangeEvent", 1), ("org:OrganizationalUnit", 1),
+            ("<http://xmlns.com/foaf/0.1/Agent>", 1), ("<http://xmlns.com/foaf/0.1/Document>", 1),
+            ("ida:AcaraPenyerahan", 1), ("ida:AnotasiMutu", 1), ("ida:EdisiPenghargaan", 1), ("ida:Penghargaan", 1),
             ("ida:PerubahanKelembagaan", 1), ("ida:Provinsi", 1), ("ida:RancanganProdukHukum", 1),
             ("ida:UnitKerja", 1), ("ida:Visi", 1)]]),
         ({"lang": "en"}, ("kelas", "nama"), [(IDA + "Kutipan", "Quotation")]),

@@ -47,14 +47,16 @@ def test_vocabulary_iris_parse_back_whatever_the_base(scheme: str, notation: str
     assert iris.parse(iris.dump_url(base, "inovasi-daerah.ttl"), base) == iris.Named("dump", "", "inovasi-daerah.ttl")
 
 
-@pytest.mark.parametrize("iri", ["http://www.w3.org/ns/org#Organization", BASE, BASE + "id/", BASE + "id/x",
+@pytest.mark.parametrize("iri", ["http://www.w3.org/ns/org#Organization", BASE + "id/", BASE + "id/x",
                                  BASE + "eli/pp/2017", BASE + "lain/x/y", "urn:inovasi-kg:build"])
 def test_foreign_or_incomplete_iris_name_nothing(iri: str) -> None:
     assert iris.parse(iri, BASE) is None
 
 
 def test_every_iri_in_the_export_is_one_we_can_parse(triples: list[ox.Triple]) -> None:
-    segments = {t.segment for t in TABLES} | {"dataset", "distribusi", "hak"}
+    from inovasi_kg.catalog import CATALOG_SEGMENTS
+
+    segments = {t.segment for t in TABLES} | set(CATALOG_SEGMENTS)
     ours = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
@@ -65,7 +67,8 @@ def test_every_iri_in_the_export_is_one_we_can_parse(triples: list[ox.Triple]) -
     assert {n.segment for n in parsed.values() if n and n.kind in ("instance", "selector")} <= segments
     kinds = {n.kind for n in parsed.values() if n}
     assert kinds == {"instance", "selector", "legal-act", "draft-act", "dump", "concept", "scheme", "ontology-term",
-                     "ontology"}
+                     "ontology", "home", "service"}
+    assert iris.parse(BASE, BASE) == iris.Named("home", "", "") and iris.parse(BASE + "sparql", BASE).kind == "service"
 
 
 def test_one_format_table() -> None:

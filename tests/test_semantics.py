@@ -19,9 +19,10 @@ VOCABULARIES = Path(__file__).resolve().parents[2] / "shared" / "conformance" / 
 OURS = "https://w3id.org/inovasi-daerah/"
 SCHEMA = "https://schema.org/"
 VOID = "http://rdfs.org/ns/void#"
-# Known and explained: the conformance folder has no VoID vocabulary file; Oxigraph stores every
-# integer-derived datatype as xsd:integer, so qb:order (range xsd:int) cannot keep xsd:int.
-NO_VOCABULARY_FILE = (VOID,)
+# Known and explained: the conformance folder has no file for VoID, FOAF, vCard or the DCAT-AP
+# namespace (DCAT-AP requires those terms in the catalog); Oxigraph stores every integer-derived
+# datatype as xsd:integer, so qb:order (range xsd:int) cannot keep xsd:int.
+NO_VOCABULARY_FILE = (VOID, "http://xmlns.com/foaf/0.1/", "http://www.w3.org/2006/vcard/ns#", "http://data.europa.eu/r5r/")
 ENGINE_DATATYPE = {("http://purl.org/linked-data/cube#order", str(XSD.int))}
 
 

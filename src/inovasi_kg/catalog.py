@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .formats import Format, fmt
-from .iris import dataset_iri, distribution_iri, dump_url, id_space, rights_iri
-from .namespaces import DCAT, DCTERMS, IDA, IDA_NS, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD
+from .iris import DATASET_KEY, dataset_iri, distribution_iri, dump_url, id_space, instance_iri, rights_iri
+from .namespaces import DCAT, DCTERMS, IDA_NS, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 
 if TYPE_CHECKING:
     from .store import Reader
@@ -47,67 +47,161 @@ DISTRIBUTIONS: tuple[Distribution, ...] = (
 _VOCABULARIES = ("org", "cv", "schema", "eli", "skos", "prov", "oa", "dqv", "qb", "dcat", "void", "dct", "time")
 
 
-def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode],
-                    spatial: list[ox.NamedNode]) -> list[ox.Triple]:
-    """The description; `void:triples` counts the whole export, this description included."""
+_FOAF = "http://xmlns.com/foaf/0.1/"
+_VCARD = "http://www.w3.org/2006/vcard/ns#"
+_EU = "http://publications.europa.eu/resource/authority/"
+_DCATAP = "http://data.europa.eu/r5r/"
+_FILE_TYPE = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
+# The catalog's own nodes live under {base}id/ with these segments.
+CATALOG_SEGMENTS = ("katalog", "dataset", "distribusi", "hak", "agen", "kontak", "cakupan-waktu", "layanan")
+
+
+def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode], years: tuple[str, str]) -> list[ox.Triple]:
+    """The DCAT-AP 3 description: catalog, dataset, distributions, the SPARQL endpoint as a data service,
+    publisher and contact point, licence, rights, languages, coverage in time and space, theme.
+
+    `void:triples` counts the whole export, this description included; `years` (first, last) are
+    the years the data speaks of, so the dates come from the data and builds stay byte-identical.
+    """
     n = ox.NamedNode
     ds = n(dataset_iri(base))
     rights = n(rights_iri(base))
+    catalog, publisher = n(instance_iri(base, "katalog", DATASET_KEY)), n(instance_iri(base, "agen", "inovasi-kg"))
+    contact, period = n(instance_iri(base, "kontak", "inovasi-kg")), n(instance_iri(base, "cakupan-waktu", DATASET_KEY))
+    service = n(instance_iri(base, "layanan", "sparql"))
+    year = n(str(XSD.gYear))
+    first, last = years
 
     def lit(text: str, lang: str) -> ox.Literal:
         return ox.Literal(text, language=lang)
 
-    triples = [
-        ox.Triple(ds, n(str(RDF.type)), n(str(DCAT.Dataset))),
-        ox.Triple(ds, n(str(RDF.type)), n(str(VOID.Dataset))),
-        ox.Triple(ds, n(str(DCTERMS.title)), lit("Graf Pengetahuan Inovasi Daerah", "id")),
-        ox.Triple(ds, n(str(DCTERMS.title)), lit("Regional Innovation Knowledge Graph", "en")),
-        ox.Triple(ds, n(str(DCTERMS.description)), lit(
-            "Inovasi pemerintah daerah Indonesia: Kota Magelang pada Innovative Government Award 2017, Balitbang dan "
+    def t(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
+        return ox.Triple(s, n(p), o)
+
+    title = (lit("Graf Pengetahuan Inovasi Daerah", "id"), lit("Regional Innovation Knowledge Graph", "en"))
+    description = (
+        lit("Inovasi pemerintah daerah Indonesia: Kota Magelang pada Innovative Government Award 2017, Balitbang dan "
             "perangkat daerahnya, inovasi dan kategorinya, produk hukum, peringkat sepuluh kota, serta indikator "
-            "ekonomi; setiap fakta merujuk ke kutipan sumbernya.", "id")),
-        ox.Triple(ds, n(str(DCTERMS.description)), lit(
-            "Indonesian regional-government innovation: Kota Magelang at the Innovative Government Award 2017, its "
+            "ekonomi; setiap fakta merujuk ke kutipan sumbernya.", "id"),
+        lit("Indonesian regional-government innovation: Kota Magelang at the Innovative Government Award 2017, its "
             "research agency and agencies, innovations and their categories, legal acts, the ranking of ten cities "
-            "and economic indicators; every fact points to the quote it comes from.", "en")),
-        ox.Triple(ds, n(str(DCTERMS.license)), n(LICENSE)),
-        ox.Triple(n(LICENSE), n(str(RDF.type)), n(str(DCTERMS.LicenseDocument))),
-        ox.Triple(ds, n(str(DCTERMS.rights)), rights),
-        ox.Triple(rights, n(str(RDF.type)), n(str(DCTERMS.RightsStatement))),
-        ox.Triple(rights, n(str(RDFS.label)), lit(
-            "Data kurasi berlisensi CC BY 4.0; kutipan tetap milik penerbit sumbernya.", "id")),
-        ox.Triple(rights, n(str(RDFS.label)), lit(
-            "Curated data under CC BY 4.0; quotations remain their source publisher's.", "en")),
-        ox.Triple(ds, n(str(DCTERMS.conformsTo)), n(str(IDA_NS).rstrip("#"))),
-        ox.Triple(n(str(IDA_NS).rstrip("#")), n(str(RDF.type)), n(str(DCTERMS.Standard))),
-        ox.Triple(ds, n(str(VOID.uriSpace)), ox.Literal(id_space(base))),
-        ox.Triple(ds, n(str(DCAT.keyword)), lit("inovasi daerah", "id")),
-        ox.Triple(ds, n(str(DCAT.keyword)), lit("regional innovation", "en")),
+            "and economic indicators; every fact points to the quote it comes from.", "en"))
+    theme, themes = n(_EU + "data-theme/GOVE"), n(_EU + "data-theme")
+    country = n(_EU + "country/IDN")
+    triples = [
+        t(catalog, str(RDF.type), n(str(DCAT.Catalog))),
+        t(catalog, str(DCTERMS.title), lit("Katalog Graf Pengetahuan Inovasi Daerah", "id")),
+        t(catalog, str(DCTERMS.title), lit("Regional Innovation Knowledge Graph catalog", "en")),
+        t(catalog, str(DCTERMS.description), lit("Katalog DCAT-AP data inovasi daerah dari inovasi-kg.", "id")),
+        t(catalog, str(DCTERMS.description), lit("DCAT-AP catalog of the regional innovation data of inovasi-kg.", "en")),
+        t(catalog, str(DCTERMS.publisher), publisher),
+        t(catalog, str(DCAT.dataset), ds),
+        t(catalog, str(DCAT.service), service),
+        t(catalog, str(DCAT.themeTaxonomy), themes),
+        t(catalog, str(DCTERMS.license), n(LICENSE)),
+        t(catalog, str(DCTERMS.language), n("http://id.loc.gov/vocabulary/iso639-1/id")),
+        t(catalog, str(DCTERMS.issued), ox.Literal(first, datatype=year)),
+        t(catalog, str(DCTERMS.modified), ox.Literal(last, datatype=year)),
+        t(catalog, _FOAF + "homepage", n(base)),
+        t(n(base), str(RDF.type), n(_FOAF + "Document")),
+        t(publisher, str(RDF.type), n(_FOAF + "Agent")),
+        t(publisher, str(RDF.type), n(str(DCTERMS.Agent))),
+        t(publisher, _FOAF + "name", lit("Proyek inovasi-kg", "id")),
+        t(publisher, _FOAF + "name", lit("The inovasi-kg project", "en")),
+        t(contact, str(RDF.type), n(_VCARD + "Organization")),
+        t(contact, str(RDF.type), n(_VCARD + "Kind")),
+        t(contact, _VCARD + "fn", lit("Proyek inovasi-kg", "id")),
+        t(contact, _VCARD + "hasURL", n(base)),
+        t(service, str(RDF.type), n(str(DCAT.DataService))),
+        t(service, str(DCTERMS.title), lit("Titik akhir SPARQL", "id")),
+        t(service, str(DCTERMS.title), lit("SPARQL endpoint", "en")),
+        t(service, str(DCAT.endpointURL), n(f"{base}sparql")),
+        t(service, str(DCAT.endpointDescription), n(f"{base}sparql")),
+        t(service, str(DCAT.servesDataset), ds),
+        t(service, str(DCTERMS.conformsTo), n("https://www.w3.org/TR/sparql11-protocol/")),
+        t(n("https://www.w3.org/TR/sparql11-protocol/"), str(RDF.type), n(str(DCTERMS.Standard))),
+        t(service, str(DCTERMS.license), n(LICENSE)),
+        t(service, str(DCTERMS.publisher), publisher),
+        t(service, str(DCAT.contactPoint), contact),
+        t(service, str(DCAT.theme), theme),
+        t(service, str(DCAT.keyword), lit("SPARQL", "en")),
+        t(catalog, str(DCTERMS.spatial), country),
+        t(ds, str(RDF.type), n(str(DCAT.Dataset))),
+        t(ds, str(RDF.type), n(str(VOID.Dataset))),
+        *(t(ds, str(DCTERMS.title), x) for x in title),
+        *(t(ds, str(DCTERMS.description), x) for x in description),
+        t(ds, str(DCTERMS.publisher), publisher),
+        t(ds, str(DCAT.contactPoint), contact),
+        t(ds, str(DCAT.theme), theme),
+        t(theme, str(RDF.type), n(str(SKOS.Concept))),
+        t(theme, str(SKOS.inScheme), themes),
+        t(theme, str(SKOS.notation), ox.Literal("GOVE")),
+        t(theme, str(SKOS.prefLabel), lit("Pemerintahan dan sektor publik", "id")),
+        t(theme, str(SKOS.prefLabel), lit("Government and public sector", "en")),
+        t(themes, str(RDF.type), n(str(SKOS.ConceptScheme))),
+        t(themes, str(DCTERMS.title), lit("Tema data", "id")),
+        t(themes, str(DCTERMS.title), lit("Data theme", "en")),
+        t(ds, str(DCTERMS.spatial), country),
+        t(country, str(RDF.type), n(str(DCTERMS.Location))),
+        t(ds, str(DCTERMS.temporal), period),
+        t(period, str(RDF.type), n(str(DCTERMS.PeriodOfTime))),
+        t(period, str(DCAT.startDate), ox.Literal(first, datatype=year)),
+        t(period, str(DCAT.endDate), ox.Literal(last, datatype=year)),
+        t(ds, str(DCTERMS.issued), ox.Literal(first, datatype=year)),
+        t(ds, str(DCTERMS.modified), ox.Literal(last, datatype=year)),
+        t(ds, str(DCTERMS.license), n(LICENSE)),
+        t(n(LICENSE), str(RDF.type), n(str(DCTERMS.LicenseDocument))),
+        t(ds, str(DCTERMS.rights), rights),
+        t(rights, str(RDF.type), n(str(DCTERMS.RightsStatement))),
+        t(rights, str(RDFS.label), lit("Data kurasi berlisensi CC BY 4.0; kutipan tetap milik penerbit sumbernya.", "id")),
+        t(rights, str(RDFS.label), lit("Curated data under CC BY 4.0; quotations remain their source publisher's.", "en")),
+        t(ds, str(DCTERMS.conformsTo), n(str(IDA_NS).rstrip("#"))),
+        t(n(str(IDA_NS).rstrip("#")), str(RDF.type), n(str(DCTERMS.Standard))),
+        t(ds, str(VOID.uriSpace), ox.Literal(id_space(base))),
+        t(ds, str(VOID.sparqlEndpoint), n(f"{base}sparql")),
+        t(ds, str(DCAT.keyword), lit("inovasi daerah", "id")),
+        t(ds, str(DCAT.keyword), lit("regional innovation", "en")),
     ]
     for code in ("id", "en"):
         language = n(f"http://id.loc.gov/vocabulary/iso639-1/{code}")
-        triples += [ox.Triple(ds, n(str(DCTERMS.language)), language),
-                    ox.Triple(language, n(str(RDF.type)), n(str(DCTERMS.LinguisticSystem)))]
-    triples += [ox.Triple(ds, n(str(DCTERMS.source)), s) for s in sources]
-    triples += [ox.Triple(ds, n(str(DCTERMS.spatial)), s) for s in spatial]
-    triples += [ox.Triple(ds, n(str(VOID.vocabulary)), n(PREFIXES[p])) for p in _VOCABULARIES]
+        triples += [t(ds, str(DCTERMS.language), language), t(language, str(RDF.type), n(str(DCTERMS.LinguisticSystem)))]
+    triples += [t(ds, str(DCTERMS.relation), s) for s in sources]
+    triples += [t(ds, str(VOID.vocabulary), n(PREFIXES[p])) for p in _VOCABULARIES]
+    availability = n(_EU + "planned-availability/STABLE")
+    availabilities = n(_EU + "planned-availability")
+    triples += [t(availability, str(RDF.type), n(str(SKOS.Concept))),
+                t(availability, str(SKOS.inScheme), availabilities),
+                t(availability, str(SKOS.notation), ox.Literal("STABLE")),
+                t(availability, str(SKOS.prefLabel), lit("Stabil", "id")),
+                t(availability, str(SKOS.prefLabel), lit("Stable", "en")),
+                t(availabilities, str(RDF.type), n(str(SKOS.ConceptScheme))),
+                t(availabilities, str(DCTERMS.title), lit("Ketersediaan terencana", "id")),
+                t(availabilities, str(DCTERMS.title), lit("Planned availability", "en"))]
     for dist in DISTRIBUTIONS:
         d = n(distribution_iri(base, dist.key))
-        media = f"https://www.iana.org/assignments/media-types/{dist.format.media_type}"
+        media = n(f"https://www.iana.org/assignments/media-types/{dist.format.media_type}")
+        file_type = n(_EU + "file-type/" + _FILE_TYPE[dist.key])
+        url = n(dump_url(base, dist.file_name))
         triples += [
-            ox.Triple(ds, n(str(DCAT.distribution)), d),
-            ox.Triple(d, n(str(RDF.type)), n(str(DCAT.Distribution))),
-            ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_id, "id")),
-            ox.Triple(d, n(str(DCTERMS.title)), lit(dist.title_en, "en")),
-            ox.Triple(d, n(str(DCAT.mediaType)), n(media)),
-            ox.Triple(n(media), n(str(RDF.type)), n(str(DCTERMS.MediaType))),
-            ox.Triple(d, n(str(DCAT.downloadURL)), n(dump_url(base, dist.file_name))),
-            ox.Triple(d, n(str(DCTERMS.license)), n(LICENSE)),
+            t(ds, str(DCAT.distribution), d),
+            t(d, str(RDF.type), n(str(DCAT.Distribution))),
+            t(d, str(DCTERMS.title), lit(dist.title_id, "id")),
+            t(d, str(DCTERMS.title), lit(dist.title_en, "en")),
+            t(d, str(DCTERMS.description), lit(f"Seluruh graf sebagai satu berkas {dist.format.name}.", "id")),
+            t(d, str(DCTERMS.description), lit(f"The whole graph as one {dist.format.name} file.", "en")),
+            t(d, str(DCAT.mediaType), media),
+            t(media, str(RDF.type), n(str(DCTERMS.MediaType))),
+            t(d, str(DCTERMS.format), file_type),
+            t(file_type, str(RDF.type), n(str(DCTERMS.MediaTypeOrExtent))),
+            t(d, str(DCAT.accessURL), url),
+            t(d, str(DCAT.downloadURL), url),
+            t(d, _DCATAP + "availability", availability),
+            t(d, str(DCTERMS.license), n(LICENSE)),
         ]
         if dist.key == "ntriples":
-            triples.append(ox.Triple(ds, n(str(VOID.dataDump)), n(dump_url(base, dist.file_name))))
+            triples.append(t(ds, str(VOID.dataDump), url))
     total = data_triples + len(triples) + 1
-    triples.append(ox.Triple(ds, n(str(VOID.triples)), ox.Literal(str(total), datatype=n(str(XSD.integer)))))
+    triples.append(t(ds, str(VOID.triples), ox.Literal(str(total), datatype=n(str(XSD.integer)))))
     return triples
 
 
@@ -115,19 +209,35 @@ def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
     """The description of the graph in `reader`, as default-graph quads to add to it."""
     n_data = reader.count()
     sources = sorted({t.object for t in reader.triples(None, ox.NamedNode(str(SCHEMA.url)), None)}, key=str)
-    regions = sorted({t.subject for t in reader.triples(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(IDA.Kota)))},
-                     key=str)
-    for t in catalog_triples(base, n_data, sources, regions):  # type: ignore[arg-type]
+    gyear = str(XSD.gYear)
+    years = sorted({t.object.value for t in reader.triples() if isinstance(t.object, ox.Literal)
+                    and t.object.datatype.value == gyear})
+    span = (years[0], years[-1]) if years else ("2017", "2017")
+    for t in catalog_triples(base, n_data, sources, span):  # type: ignore[arg-type]
         yield ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
 
 
 def catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
-    """The dataset's own description: the dataset, its distributions and rights statement, and the
-    types of every node they refer to (so the catalog is self-contained)."""
-    ds, dist, rights = dataset_iri(base), distribution_iri(base, ""), rights_iri(base)
-    own = [t for t in triples if t.subject.value in (ds, rights) or t.subject.value.startswith(dist)]
-    referred = {t.object.value for t in own if isinstance(t.object, ox.NamedNode)}
+    """The catalog alone: its own nodes (catalog, dataset, distributions, service, publisher, contact,
+    rights, coverage) and every node they refer to, typed, so the catalog is self-contained."""
+    ours = tuple(instance_iri(base, seg, "") for seg in CATALOG_SEGMENTS)
+    space = id_space(base)
+    by_subject: dict[str, list[ox.Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject.value, []).append(t)
+    out: list[ox.Triple] = []
+    seen: set[str] = set()
+    stack = [iri for iri in by_subject if iri.startswith(ours)]
     rdf_type = str(RDF.type)
-    typed = [t for t in triples if t.predicate.value == rdf_type and t.subject.value in referred
-             and t.subject.value not in (ds, rights) and not t.subject.value.startswith(dist)]
-    return own + typed
+    while stack:
+        iri = stack.pop()
+        if iri in seen:
+            continue
+        seen.add(iri)
+        own = iri.startswith(ours) or not (iri.startswith(space) or iri.startswith(str(IDA_NS).rstrip("#")))
+        for t in by_subject.get(iri, []):
+            if own or t.predicate.value == rdf_type:
+                out.append(t)
+                if own and isinstance(t.object, ox.NamedNode) and t.predicate.value != rdf_type:
+                    stack.append(t.object.value)
+    return sorted(out, key=str)

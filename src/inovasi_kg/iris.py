@@ -116,7 +116,7 @@ def ontology_term(local: str) -> str:
 class Named:
     """What a minted IRI names: its kind, the segment (table, act type, scheme) and the key."""
 
-    kind: str  # instance, selector, legal-act, draft-act, dump, concept, scheme, ontology-term, ontology
+    kind: str  # instance, selector, legal-act, draft-act, dump, concept, scheme, ontology-term, ontology, home, service
     segment: str
     key: str
 
@@ -136,6 +136,8 @@ def parse(iri: str, base: str) -> Named | None:
     if not iri.startswith(base):
         return None
     path = iri[len(base):]
+    if path in ("", "sparql"):
+        return Named("home" if not path else "service", "", path)
     parts = path.split("/")
     if parts[0] == "id" and len(parts) >= 3 and all(parts[1:3]):
         key = "/".join(parts[2:])

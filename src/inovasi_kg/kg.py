@@ -238,7 +238,7 @@ class KnowledgeGraph:
         """The graph as a NetworkX MultiDiGraph: resources as nodes, literals as attributes."""
         from .network import rdf_to_networkx
 
-        return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding)
+        return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding, base=self.settings.base_iri)
 
     def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
                exclude: list[str] | None = None, scaffolding: bool = False,

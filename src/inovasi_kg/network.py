@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from . import iris
+from .catalog import CATALOG_SEGMENTS
 from .errors import UsageError
 from .formats import NETWORK, names
 from .namespaces import IDA, IDA_NS, OA, PREFIXES, QB, RDF, SKOS, curie
@@ -76,6 +78,7 @@ _SCAFFOLDING_EDGES = {str(RDF.type), PREFIXES["rdfs"] + "subClassOf", PREFIXES["
                       str(SKOS.inScheme), str(QB.component), str(QB.structure)}
 _EXTRA_EDGES = {str(QB.dataSet): "dataset", PREFIXES["dqv"] + "hasQualityAnnotation": "anotasi mutu"}
 _PROVENANCE = {str(IDA.kutipanSumber), str(IDA.kutipanBertentangan)}
+
 _LABEL = str(SKOS.prefLabel)
 _ALT = str(SKOS.altLabel)
 _TYPE = str(RDF.type)
@@ -101,7 +104,8 @@ def _most_specific(types: set[str], parents: dict[str, set[str]]) -> str:
     return names[0] if names else "Lainnya"
 
 
-def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = False) -> nx.MultiDiGraph:
+def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = False,
+                    base: str = "https://w3id.org/inovasi-daerah/") -> nx.MultiDiGraph:
     """The stored graph as a MultiDiGraph with string node ids (IRIs) and scalar attributes.
 
     With `scaffolding`, ontology classes, properties, code lists and the data structure are shown too,
@@ -110,6 +114,8 @@ def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = Fal
     import networkx as nx
 
     quads = list(reader.triples())
+    ours = (base + "id/", base + "eli/", iris.ONTOLOGY_NS.rstrip("#"), iris.KODE_NS)
+    catalog = tuple(iris.instance_iri(base, segment, "") for segment in CATALOG_SEGMENTS)
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     parents: dict[str, set[str]] = defaultdict(set)
@@ -126,6 +132,8 @@ def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = Fal
 
     def keep(iri: str) -> bool:
         t = types.get(iri, set())
+        if iri.startswith(catalog) or not iri.startswith(ours):  # the dataset's description, others' IRIs
+            return False
         return bool(t) and not (t & _HIDDEN) and (scaffolding or not (t & _SCAFFOLDING.keys()))
 
     def edge(p: str) -> bool:
