@@ -152,7 +152,7 @@ def test_exports_reparse_isomorphic(kg: KnowledgeGraph, graph: Graph, fmt: str, 
 def test_void_triples_counts_the_whole_export(settings: Settings, graph: Graph) -> None:
     rows = select(open_store(Path(settings.store)), """
         PREFIX void: <http://rdfs.org/ns/void#>
-        SELECT ?n WHERE { ?d void:triples ?n }""")
+        SELECT ?n WHERE { <https://w3id.org/inovasi-daerah/id/dataset/inovasi-daerah> void:triples ?n }""")
     assert rows == [(str(len(graph)),)]
 
 
@@ -163,8 +163,8 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
         build_store(s)
         files = publish(s)
         outputs.append({p.name: p.read_bytes() for p in files})
-    assert sorted(outputs[0]) == ["catalog.ttl", "graph.html", "inovasi-daerah.jsonld", "inovasi-daerah.nt",
-                                  "inovasi-daerah.rdf", "inovasi-daerah.ttl"]
+    assert sorted(outputs[0]) == ["catalog.ttl", "graph.html", "inovasi-daerah.context.jsonld", "inovasi-daerah.jsonld",
+                                  "inovasi-daerah.nt", "inovasi-daerah.rdf", "inovasi-daerah.ttl"]
     assert outputs[0] == outputs[1]
 
 
@@ -177,3 +177,23 @@ def test_rebuild_is_skipped_when_nothing_changed(settings: Settings) -> None:
 def test_every_backend_exports_the_same_bytes(kg: KnowledgeGraph, settings: Settings) -> None:
     for fmt in ("turtle", "ntriples"):
         assert kg.export(fmt) == export_rdf(settings, fmt)
+
+
+def test_jsonld_is_compact_and_an_independent_processor_reads_it_back(settings: Settings, graph: Graph) -> None:
+    import json
+
+    from pyld import jsonld
+
+    doc = json.loads(export_rdf(settings, "jsonld"))
+    assert set(doc) == {"@context", "@graph"}
+    nodes = {n["@id"]: n for n in doc["@graph"]}
+    assert len(nodes) == len(doc["@graph"])  # one node object per resource
+    balitbang = nodes["https://w3id.org/inovasi-daerah/id/organisasi/33.71.balitbang"]
+    assert "ida:PerangkatDaerah" in balitbang["@type"]
+    assert balitbang["prefLabel"] == {"en": "Magelang City Research and Development Agency",
+                                      "id": "Badan Penelitian dan Pengembangan Kota Magelang"}
+    assert balitbang["org:subOrganizationOf"] == {"@id": "https://w3id.org/inovasi-daerah/id/organisasi/pemda-33.71"}
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS)]
+    assert_isomorphic(Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"), graph)
+    assert len(export_rdf(settings, "jsonld")) < len(export_rdf(settings, "turtle")) * 2.2

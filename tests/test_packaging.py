@@ -40,3 +40,15 @@ def test_benchmarks_import_the_current_api() -> None:
         spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
         assert spec is not None and spec.loader is not None
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+
+def test_licences_are_explicit_and_agree_with_the_catalog() -> None:
+    import tomllib
+
+    from inovasi_kg.catalog import LICENSE
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    data = (ROOT / "data" / "LICENSE.md").read_text(encoding="utf-8")
+    assert LICENSE in data and "CC BY 4.0" in data

@@ -8,16 +8,17 @@ Names do not shadow the stage modules: `import inovasi_kg.build` is the build st
     >>> build_store(settings).rows
     113
     >>> stats(settings)[0]
-    ClassCount(iri='http://www.w3.org/ns/prov#Entity', label='', count=108)
+    ClassCount(iri='http://rdfs.org/ns/void#Dataset', label='', count=261)
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from . import pipeline
 from .catalog import DISTRIBUTIONS, catalog_only
-from .export import serialize_sorted, write_all
+from .export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
 from .kg import ClassCount, open_graph
 from .pipeline import BuildReport
 from .settings import Settings
@@ -66,6 +67,8 @@ def publish(settings: Settings | None = None) -> list[Path]:
         files.append(("catalog.ttl", serialize_sorted(catalog_only(triples, settings.base_iri),
                                                       DISTRIBUTIONS[0].format.rdf)))  # type: ignore[arg-type]
         files.append(("graph.html", kg.render("html")))
+        files.append((CONTEXT_FILE, (json.dumps({"@context": jsonld_context()}, ensure_ascii=False, indent=1,
+                                                sort_keys=True) + "\n").encode("utf-8")))
     return write_all(settings.build_path, files)
 
 

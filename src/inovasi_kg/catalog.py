@@ -44,7 +44,8 @@ DISTRIBUTIONS: tuple[Distribution, ...] = (
     Distribution(fmt("rdfxml"), "Graf lengkap dalam RDF/XML", "Full graph in RDF/XML"),
 )
 
-_VOCABULARIES = ("org", "cv", "schema", "eli", "skos", "prov", "oa", "dqv", "qb", "dcat", "void", "dct", "time")
+_EXAMPLES = (("wilayah", "33.71"), ("organisasi", "33.71.balitbang"), ("inovasi", "33.71.kampung-it"),
+             ("peringkat", "iga-2017.kota.5"))
 
 
 _FOAF = "http://xmlns.com/foaf/0.1/"
@@ -53,15 +54,24 @@ _EU = "http://publications.europa.eu/resource/authority/"
 _DCATAP = "http://data.europa.eu/r5r/"
 _FILE_TYPE = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 # The catalog's own nodes live under {base}id/ with these segments.
-CATALOG_SEGMENTS = ("katalog", "dataset", "distribusi", "hak", "agen", "kontak", "cakupan-waktu", "layanan")
+CATALOG_SEGMENTS = ("katalog", "dataset", "distribusi", "hak", "agen", "kontak", "cakupan-waktu", "layanan", "partisi")
 
 
-def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode], years: tuple[str, str]) -> list[ox.Triple]:
+def uri_pattern(base: str) -> str:
+    """A regular expression matching every IRI we mint: rows, legal acts, code lists, the ontology."""
+    import re
+
+    roots = sorted({re.escape(base), re.escape(str(IDA_NS).rsplit("ontology", 1)[0])})
+    return f"^({'|'.join(roots)})(id/|eli/|kode/|ontology)"
+
+
+def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, str],
+                    vocabularies: list[str] | None = None) -> list[ox.Triple]:
     """The DCAT-AP 3 description: catalog, dataset, distributions, the SPARQL endpoint as a data service,
     publisher and contact point, licence, rights, languages, coverage in time and space, theme.
 
-    `void:triples` counts the whole export, this description included; `years` (first, last) are
-    the years the data speaks of, so the dates come from the data and builds stay byte-identical.
+    `years` (first, last) are the years the data speaks of, so the dates come from the data and
+    builds stay byte-identical; the VoID figures come from `void_statistics`.
     """
     n = ox.NamedNode
     ds = n(dataset_iri(base))
@@ -157,7 +167,9 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode], y
         t(rights, str(RDFS.label), lit("Curated data under CC BY 4.0; quotations remain their source publisher's.", "en")),
         t(ds, str(DCTERMS.conformsTo), n(str(IDA_NS).rstrip("#"))),
         t(n(str(IDA_NS).rstrip("#")), str(RDF.type), n(str(DCTERMS.Standard))),
-        t(ds, str(VOID.uriSpace), ox.Literal(id_space(base))),
+        t(ds, str(VOID.uriSpace), ox.Literal(base)),
+        t(ds, str(VOID.uriRegexPattern), ox.Literal(uri_pattern(base))),
+        *(t(ds, str(VOID.exampleResource), n(instance_iri(base, seg, key))) for seg, key in _EXAMPLES),
         t(ds, str(VOID.sparqlEndpoint), n(f"{base}sparql")),
         t(ds, str(DCAT.keyword), lit("inovasi daerah", "id")),
         t(ds, str(DCAT.keyword), lit("regional innovation", "en")),
@@ -166,7 +178,7 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode], y
         language = n(f"http://id.loc.gov/vocabulary/iso639-1/{code}")
         triples += [t(ds, str(DCTERMS.language), language), t(language, str(RDF.type), n(str(DCTERMS.LinguisticSystem)))]
     triples += [t(ds, str(DCTERMS.relation), s) for s in sources]
-    triples += [t(ds, str(VOID.vocabulary), n(PREFIXES[p])) for p in _VOCABULARIES]
+    triples += [t(ds, str(VOID.vocabulary), n(v)) for v in vocabularies or ()]
     availability = n(_EU + "planned-availability/STABLE")
     availabilities = n(_EU + "planned-availability")
     triples += [t(availability, str(RDF.type), n(str(SKOS.Concept))),
@@ -200,21 +212,104 @@ def catalog_triples(base: str, data_triples: int, sources: list[ox.NamedNode], y
         ]
         if dist.key == "ntriples":
             triples.append(t(ds, str(VOID.dataDump), url))
-    total = data_triples + len(triples) + 1
-    triples.append(t(ds, str(VOID.triples), ox.Literal(str(total), datatype=n(str(XSD.integer)))))
     return triples
 
 
 def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
-    """The description of the graph in `reader`, as default-graph quads to add to it."""
-    n_data = reader.count()
-    sources = sorted({t.object for t in reader.triples(None, ox.NamedNode(str(SCHEMA.url)), None)}, key=str)
+    """The description of the graph in `reader`, with its VoID statistics, as default-graph quads to add."""
+    data = list(reader.triples())
+    sources = sorted({t.object for t in data if t.predicate.value == str(SCHEMA.url)}, key=str)
     gyear = str(XSD.gYear)
-    years = sorted({t.object.value for t in reader.triples() if isinstance(t.object, ox.Literal)
-                    and t.object.datatype.value == gyear})
+    years = sorted({t.object.value for t in data if isinstance(t.object, ox.Literal) and t.object.datatype.value == gyear})
     span = (years[0], years[-1]) if years else ("2017", "2017")
-    for t in catalog_triples(base, n_data, sources, span):  # type: ignore[arg-type]
+    description = catalog_triples(base, sources, span)  # type: ignore[arg-type]
+    vocabularies = _vocabularies([*data, *description, *void_statistics(base, [*data, *description])])
+    description = catalog_triples(base, sources, span, vocabularies)  # type: ignore[arg-type]
+    for t in [*description, *void_statistics(base, [*data, *description])]:
         yield ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+
+
+def _vocabularies(triples: list[ox.Triple]) -> list[str]:
+    """The namespaces of every property and class used, as VoID vocabularies (ours included)."""
+    rdf_type = str(RDF.type)
+    used = {t.predicate.value for t in triples} | {t.object.value for t in triples if t.predicate.value == rdf_type}
+    spaces = sorted(set(PREFIXES.values()), key=len, reverse=True)
+    found = set()
+    for iri in used:
+        ns = next((ns for ns in spaces if iri.startswith(ns)), None)
+        if ns is None:
+            ns = iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/"
+        found.add(str(IDA_NS).rstrip("#") if ns == str(IDA_NS) else ns)  # our ontology by its own IRI
+    return sorted(found)
+
+
+def _slugs(iris_: list[str]) -> dict[str, str]:
+    """A readable, unique path segment for each IRI (its CURIE, letters and digits kept)."""
+    import hashlib
+    import re
+
+    from .namespaces import curie
+
+    def slug(iri: str) -> str:
+        short = curie(iri)
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", iri if short.startswith("<") else short).strip("-")
+
+    out = {iri: slug(iri) for iri in iris_}
+    counts: dict[str, int] = {}
+    for value in out.values():
+        counts[value] = counts.get(value, 0) + 1
+    return {iri: value if counts[value] == 1 else f"{value}-{hashlib.sha1(iri.encode()).hexdigest()[:8]}"
+            for iri, value in out.items()}
+
+
+def void_statistics(base: str, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """VoID figures of the whole export, these statistics included: triples, entities (IRIs we mint
+    used as subjects), classes, properties, and a class and a property partition for each.
+
+    The figures count the triples that carry them, so they are computed to a fixed point.
+    """
+    n, integer = ox.NamedNode, ox.NamedNode(str(XSD.integer))
+    ds = n(dataset_iri(base))
+    rdf_type = str(RDF.type)
+    import re
+
+    pattern = re.compile(uri_pattern(base))
+
+    def figures(stats: list[ox.Triple]) -> list[ox.Triple]:
+        everything = [*triples, *stats]
+        classes: dict[str, set[str]] = {}
+        properties: dict[str, int] = {}
+        for t in everything:
+            properties[t.predicate.value] = properties.get(t.predicate.value, 0) + 1
+            if t.predicate.value == rdf_type:
+                classes.setdefault(t.object.value, set()).add(t.subject.value)
+        entities = {t.subject.value for t in everything if pattern.match(t.subject.value)}
+        out = [
+            ox.Triple(ds, n(str(VOID.triples)), ox.Literal(str(len(everything)), datatype=integer)),
+            ox.Triple(ds, n(str(VOID.entities)), ox.Literal(str(len(entities)), datatype=integer)),
+            ox.Triple(ds, n(str(VOID.classes)), ox.Literal(str(len(classes)), datatype=integer)),
+            ox.Triple(ds, n(str(VOID.properties)), ox.Literal(str(len(properties)), datatype=integer)),
+        ]
+        class_slugs, property_slugs = _slugs(sorted(classes)), _slugs(sorted(properties))
+        for cls, members in sorted(classes.items()):
+            part = n(instance_iri(base, "partisi", "kelas-" + class_slugs[cls]))
+            out += [ox.Triple(ds, n(str(VOID.classPartition)), part), ox.Triple(part, n(rdf_type), n(str(VOID.Dataset))),
+                    ox.Triple(part, n(str(VOID["class"])), n(cls)),
+                    ox.Triple(part, n(str(VOID.entities)), ox.Literal(str(len(members)), datatype=integer))]
+        for prop, count in sorted(properties.items()):
+            part = n(instance_iri(base, "partisi", "properti-" + property_slugs[prop]))
+            out += [ox.Triple(ds, n(str(VOID.propertyPartition)), part), ox.Triple(part, n(rdf_type), n(str(VOID.Dataset))),
+                    ox.Triple(part, n(str(VOID.property)), n(prop)),
+                    ox.Triple(part, n(str(VOID.triples)), ox.Literal(str(count), datatype=integer))]
+        return out
+
+    stats: list[ox.Triple] = []
+    for _ in range(10):
+        new = figures(stats)
+        if sorted(map(str, new)) == sorted(map(str, stats)):
+            return new
+        stats = new
+    raise AssertionError("VoID statistics did not settle")  # pragma: no cover
 
 
 def catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
@@ -227,8 +322,10 @@ def catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
         by_subject.setdefault(t.subject.value, []).append(t)
     out: list[ox.Triple] = []
     seen: set[str] = set()
-    stack = [iri for iri in by_subject if iri.startswith(ours)]
+    partitions = instance_iri(base, "partisi", "")
+    stack = [iri for iri in by_subject if iri.startswith(ours) and not iri.startswith(partitions)]
     rdf_type = str(RDF.type)
+    skip = {str(VOID.classPartition), str(VOID.propertyPartition)}  # VoID statistics stay in the full export
     while stack:
         iri = stack.pop()
         if iri in seen:
@@ -236,6 +333,8 @@ def catalog_only(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
         seen.add(iri)
         own = iri.startswith(ours) or not (iri.startswith(space) or iri.startswith(str(IDA_NS).rstrip("#")))
         for t in by_subject.get(iri, []):
+            if t.predicate.value in skip:
+                continue
             if own or t.predicate.value == rdf_type:
                 out.append(t)
                 if own and isinstance(t.object, ox.NamedNode) and t.predicate.value != rdf_type:
