@@ -164,7 +164,8 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
         files = publish(s)
         outputs.append({p.name: p.read_bytes() for p in files})
     assert sorted(outputs[0]) == ["catalog.ttl", "graph.html", "inovasi-daerah.context.jsonld", "inovasi-daerah.jsonld",
-                                  "inovasi-daerah.nt", "inovasi-daerah.rdf", "inovasi-daerah.ttl"]
+                                  "inovasi-daerah.nt", "inovasi-daerah.rdf", "inovasi-daerah.ttl", "kode.html",
+                                  "ontologi.html"]
     assert outputs[0] == outputs[1]
 
 

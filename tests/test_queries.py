@@ -171,7 +171,7 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     ],
     "statistik-kelas": [
         ({}, ("kelas", "jumlah"), [(expand(k), n) for k, n in [
-            ("void:Dataset", 261), ("prov:Entity", 108), ("owl:ObjectProperty", 49), ("oa:SpecificResource", 37),
+            ("void:Dataset", 267), ("prov:Entity", 108), ("owl:ObjectProperty", 49), ("oa:SpecificResource", 37),
             ("oa:TextQuoteSelector", 37), ("ida:Kutipan", 37), ("owl:Class", 25), ("skos:Concept", 21),
             ("owl:DatatypeProperty", 20), ("org:Organization", 19), ("cv:PublicOrganisation", 18),
             ("org:FormalOrganization", 18), ("schema:GovernmentOrganization", 18), ("schema:Organization", 18),

@@ -67,7 +67,7 @@ def test_every_iri_in_the_export_is_one_we_can_parse(triples: list[ox.Triple]) -
     assert {n.segment for n in parsed.values() if n and n.kind in ("instance", "selector")} <= segments
     kinds = {n.kind for n in parsed.values() if n}
     assert kinds == {"instance", "selector", "legal-act", "draft-act", "dump", "concept", "scheme", "ontology-term",
-                     "ontology", "home", "service"}
+                     "ontology", "ontology-version", "home", "service"}
     assert iris.parse(BASE, BASE) == iris.Named("home", "", "") and iris.parse(BASE + "sparql", BASE).kind == "service"
 
 

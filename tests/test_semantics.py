@@ -22,7 +22,8 @@ VOID = "http://rdfs.org/ns/void#"
 # Known and explained: the conformance folder has no file for VoID, FOAF, vCard or the DCAT-AP
 # namespace (DCAT-AP requires those terms in the catalog); Oxigraph stores every integer-derived
 # datatype as xsd:integer, so qb:order (range xsd:int) cannot keep xsd:int.
-NO_VOCABULARY_FILE = (VOID, "http://xmlns.com/foaf/0.1/", "http://www.w3.org/2006/vcard/ns#", "http://data.europa.eu/r5r/")
+NO_VOCABULARY_FILE = (VOID, "http://xmlns.com/foaf/0.1/", "http://www.w3.org/2006/vcard/ns#", "http://data.europa.eu/r5r/",
+                      "http://purl.org/vocab/vann/")
 ENGINE_DATATYPE = {("http://purl.org/linked-data/cube#order", str(XSD.int))}
 
 

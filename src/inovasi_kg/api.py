@@ -8,7 +8,7 @@ Names do not shadow the stage modules: `import inovasi_kg.build` is the build st
     >>> build_store(settings).rows
     113
     >>> stats(settings)[0]
-    ClassCount(iri='http://rdfs.org/ns/void#Dataset', label='', count=261)
+    ClassCount(iri='http://rdfs.org/ns/void#Dataset', label='', count=267)
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from . import pipeline
 from .catalog import DISTRIBUTIONS, catalog_only
 from .export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
 from .kg import ClassCount, open_graph
+from .ontology import document
 from .pipeline import BuildReport
 from .settings import Settings
 from .store import open_backend
@@ -67,9 +68,16 @@ def publish(settings: Settings | None = None) -> list[Path]:
         files.append(("catalog.ttl", serialize_sorted(catalog_only(triples, settings.base_iri),
                                                       DISTRIBUTIONS[0].format.rdf)))  # type: ignore[arg-type]
         files.append(("graph.html", kg.render("html")))
+        files += sorted(document(resources_ontology(settings)).items())
         files.append((CONTEXT_FILE, (json.dumps({"@context": jsonld_context()}, ensure_ascii=False, indent=1,
                                                 sort_keys=True) + "\n").encode("utf-8")))
     return write_all(settings.build_path, files)
+
+
+def resources_ontology(settings: Settings) -> Path:
+    from . import resources
+
+    return Path(settings.ontology_dir) if settings.ontology_dir else resources.ontology_dir()
 
 
 def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None,

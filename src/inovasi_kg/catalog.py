@@ -276,7 +276,7 @@ def void_statistics(base: str, triples: list[ox.Triple]) -> list[ox.Triple]:
     pattern = re.compile(uri_pattern(base))
 
     def figures(stats: list[ox.Triple]) -> list[ox.Triple]:
-        everything = [*triples, *stats]
+        everything = list(dict.fromkeys([*triples, *stats]))  # a graph: each triple once
         classes: dict[str, set[str]] = {}
         properties: dict[str, int] = {}
         for t in everything:

@@ -38,6 +38,7 @@ __all__ = [
     "instance_iri",
     "legal_act_iri",
     "ontology_term",
+    "ontology_version",
     "parse",
     "rights_iri",
     "scheme_iri",
@@ -108,6 +109,11 @@ def concept_iri(scheme: str, notation: str) -> str:
     return f"{KODE}{scheme}/{notation}"
 
 
+def ontology_version(version: str) -> str:
+    """The IRI of one release of the ontology (its owl:versionIRI)."""
+    return f"{str(IDA_NS).rstrip('#')}/{version}"
+
+
 def ontology_term(local: str) -> str:
     return f"{IDA_NS}{local}"
 
@@ -116,7 +122,8 @@ def ontology_term(local: str) -> str:
 class Named:
     """What a minted IRI names: its kind, the segment (table, act type, scheme) and the key."""
 
-    kind: str  # instance, selector, legal-act, draft-act, dump, concept, scheme, ontology-term, ontology, home, service
+    kind: str  # instance, selector, legal-act, draft-act, dump, concept, scheme, ontology-term, ontology,
+    # ontology-version, home, service
     segment: str
     key: str
 
@@ -128,6 +135,8 @@ def parse(iri: str, base: str) -> Named | None:
         return Named("ontology-term", "", local) if local else None
     if iri == str(IDA_NS).rstrip("#"):
         return Named("ontology", "", "")
+    if iri.startswith(str(IDA_NS).rstrip("#") + "/"):  # a release: ontology/0.1.0
+        return Named("ontology-version", "", iri[len(str(IDA_NS).rstrip("#")) + 1:])
     if iri.startswith(str(KODE)):
         scheme, _, notation = iri[len(str(KODE)):].partition("/")
         if not scheme:

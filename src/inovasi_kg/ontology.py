@@ -11,7 +11,9 @@ import pyoxigraph as ox
 from .errors import OntologyError
 from .namespaces import RDFS, SKOS
 
-__all__ = ["SHAPES_FILE", "Ontology", "load_ontology", "parse_turtle"]
+__all__ = ["SHAPES_FILE", "Ontology", "document", "load_ontology", "parse_turtle"]
+
+ONTOLOGY_FILE, CODES_FILE = "inovasi-daerah.ttl", "kode.ttl"
 
 SHAPES_FILE = "shapes.ttl"
 _SUBCLASS, _SUBPROP = str(RDFS.subClassOf), str(RDFS.subPropertyOf)
@@ -52,6 +54,7 @@ def load_ontology(folder: Path) -> Ontology:
     triples: list[ox.Triple] = []
     for path in files:
         triples.extend(parse_turtle(path))
+    triples += _documentation(triples)
     onto = Ontology(triples, files)
     direct_classes: dict[str, set[str]] = defaultdict(set)
     direct_props: dict[str, set[str]] = defaultdict(set)
@@ -95,3 +98,46 @@ def _closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
                 stack.extend(direct.get(node, ()))
         result[start] = frozenset(seen)
     return result
+
+
+def document(folder: Path) -> dict[str, bytes]:
+    """Human-readable pages of the ontology and the code lists, made by pyLODE (a maintained
+    documentation tool): self-contained HTML, nothing loaded from the network, same input same bytes."""
+    import gc
+    import logging
+    import warnings
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        from pylode import OntPub, VocPub  # it configures the root logger at import: undone below
+
+        root.setLevel(logging.WARNING)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            pages = {"ontologi.html": OntPub(ontology=str(folder / ONTOLOGY_FILE)).make_html(),
+                     "kode.html": VocPub(ontology=str(folder / CODES_FILE)).make_html()}
+            gc.collect()  # pyLODE leaves its stylesheet file open: closed here, quietly
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+    return {name: html.encode("utf-8") for name, html in pages.items()}
+
+
+def _documentation(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """rdfs:comment (from each term's skos:definition, in both languages) and rdfs:isDefinedBy for
+    every class and property of the project ontology: one source for the definitions."""
+    ns = "https://w3id.org/inovasi-daerah/ontology#"
+    ontology = ox.NamedNode(ns.rstrip("#"))
+    definition, comment = str(SKOS.definition), ox.NamedNode(str(RDFS.comment))
+    defined_by = ox.NamedNode(str(RDFS.isDefinedBy))
+    out, terms = [], set()
+    for t in triples:
+        if t.subject.value.startswith(ns) and isinstance(t.subject, ox.NamedNode):
+            terms.add(t.subject.value)
+            if t.predicate.value == definition:
+                out.append(ox.Triple(t.subject, comment, t.object))
+    out += [ox.Triple(ox.NamedNode(term), defined_by, ontology) for term in sorted(terms)]
+    return out
