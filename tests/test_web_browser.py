@@ -101,12 +101,13 @@ def test_plain_form_works_without_javascript(browser: Any, live_server: str) -> 
 def test_links_from_home_to_a_page_to_its_graph(site: Site) -> None:
     page = site.page
     page.goto(site.origin + "/")
-    page.locator("a[href='/class/PerangkatDaerah']").first.click()
-    page.wait_for_url("**/class/PerangkatDaerah")
-    page.locator("a[href='/id/organisasi/33.71.balitbang']").click()
-    page.wait_for_url("**/id/organisasi/33.71.balitbang")
+    with page.expect_navigation(url="**/class/PerangkatDaerah", timeout=60_000):
+        page.locator("a[href='/class/PerangkatDaerah']").first.click()
+    with page.expect_navigation(url="**/id/organisasi/33.71.balitbang", timeout=60_000):
+        page.locator("a[href='/id/organisasi/33.71.balitbang']").click()
     assert page.locator("h1").inner_text() == "Badan Penelitian dan Pengembangan Kota Magelang"
-    page.locator("#graph-link").click()
+    with page.expect_navigation(url="**/graph?*", timeout=60_000):
+        page.locator("#graph-link").click()
     page.wait_for_function("window.graphReady === true", timeout=60_000)
     assert page.evaluate("window.graphNodes.length") == 11
     assert site.external == [] and site.errors == []
