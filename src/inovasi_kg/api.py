@@ -8,7 +8,7 @@ Names do not shadow the stage modules: `import inovasi_kg.build` is the build st
     >>> build_store(settings).rows
     113
     >>> stats(settings)[0]
-    ClassCount(iri='http://rdfs.org/ns/void#Dataset', label='', count=267)
+    ClassCount(iri='http://rdfs.org/ns/void#Dataset', label='', count=270)
 """
 
 from __future__ import annotations

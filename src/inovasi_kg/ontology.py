@@ -20,6 +20,7 @@ _SUBCLASS, _SUBPROP = str(RDFS.subClassOf), str(RDFS.subPropertyOf)
 _IN_SCHEME, _NOTATION = str(SKOS.inScheme), str(SKOS.notation)
 _DOMAIN, _RANGE = str(RDFS.domain), str(RDFS.range)
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_UNIVERSAL = {str(RDFS.Resource), str(RDFS.Literal)}  # a range that says nothing is not materialized
 
 
 @dataclass
@@ -74,7 +75,8 @@ def load_ontology(folder: Path) -> Ontology:
             notations[t.subject.value] = t.object.value
         elif p == _DOMAIN and isinstance(t.object, ox.NamedNode):
             domains[t.subject.value].add(t.object.value)
-        elif p == _RANGE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(_XSD):
+        elif p == _RANGE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(_XSD) \
+                and t.object.value not in _UNIVERSAL:
             ranges[t.subject.value].add(t.object.value)
     onto.superclasses = _closure(direct_classes)
     onto.superproperties = _closure(direct_props)
