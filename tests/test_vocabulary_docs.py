@@ -50,10 +50,13 @@ def test_every_term_is_labelled_commented_and_defined_by_the_ontology(g: Graph) 
     assert [terms_ for terms_ in seen.values() if len(terms_) > 1] == []
 
 
-def test_code_lists_have_titles(g: Graph) -> None:
+def test_code_lists_have_titles_and_every_concept_a_definition(g: Graph) -> None:
     schemes = [s for s in g.subjects(RDF.type, SKOS.ConceptScheme) if str(s).startswith("https://w3id.org/inovasi-daerah/")]
     assert len(schemes) == 8
     assert [s for s in schemes if _langs(g, s, DCTERMS.title) != ["en", "id"]] == []
+    concepts = [c for c in g.subjects(RDF.type, SKOS.Concept) if str(c).startswith("https://w3id.org/inovasi-daerah/kode/")]
+    assert len(concepts) == 19
+    assert [c for c in concepts if _langs(g, c, SKOS.definition) != ["en", "id"]] == []
 
 
 def test_pylode_pages_are_published_offline(settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
