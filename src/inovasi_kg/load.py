@@ -40,6 +40,8 @@ class Row:
     line: int
     id: str
     cells: dict[str, list[Any]]
+    # values worked out across rows at load (e.g. the properties a `kolom` cell names), by column
+    resolved: dict[str, list[Any]] = field(default_factory=dict)
 
     def first(self, column: str) -> Any:
         values = self.cells.get(column) or []
@@ -393,6 +395,22 @@ def _check_row(row: Row, data: LoadedData, out: _Collector) -> None:
         if a is not None and b is not None and str(a) > str(b):
             out.add(file, row.line, header.index(second) + 1,
                     f"{second} {b} is before {first} {a}; a period cannot end before it starts")
+    if row.table.names_column_of is not None:
+        names, targets = row.table.names_column_of
+        for name in row.cells.get(names, []):
+            for target_id in row.cells.get(targets, []):
+                target = data.by_id.get(target_id)
+                if target is None:
+                    continue  # reported as an unknown reference
+                fact_columns = [c.name for c in target.table.columns if c.predicate is not None and c.name != "sumber"]
+                if name in fact_columns:
+                    predicate = str(target.table.column(name).predicate)
+                    if predicate not in row.resolved.setdefault(names, []):
+                        row.resolved[names].append(predicate)
+                else:
+                    out.add(file, row.line, header.index(names) + 1,
+                            f"{name!r} is not a fact column of {target.table.file} (row {target_id!r}); expected one "
+                            f"of: {', '.join(fact_columns)}")
     for left, right in row.table.disjoint:
         both = sorted(set(row.cells.get(left, [])) & set(row.cells.get(right, [])))
         if both:

@@ -88,8 +88,10 @@ class IDA(DefinedNamespace):
     ArtikelSumber: URIRef
     Kutipan: URIRef
     AnotasiMutu: URIRef
+    Penafsiran: URIRef
     # object properties
     bagianDari: URIRef
+    disimpulkanDari: URIRef
     wilayah: URIRef
     indukOrganisasi: URIRef
     jenisPerangkatDaerah: URIRef

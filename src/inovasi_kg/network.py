@@ -52,6 +52,7 @@ CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "AcaraPenyerahan": ("#ad494a", "Acara penyerahan", "Award ceremony"),
     "Peringkat": ("#7b4173", "Peringkat", "Ranked result"),
     "AnotasiMutu": ("#000000", "Anotasi mutu data", "Data-quality annotation"),
+    "Penafsiran": ("#5a5a5a", "Penafsiran", "Interpretation"),
     "Visi": ("#637939", "Visi daerah", "Regional vision"),
     "Periode": ("#cedb9c", "Periode", "Period"),
     "ObservasiIndikator": ("#843c39", "Observasi indikator", "Indicator observation"),

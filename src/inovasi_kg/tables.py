@@ -65,6 +65,8 @@ class Table:
     order: tuple[tuple[str, str], ...] = ()
     # (a, b): no value may appear in both columns (a change from an organisation to itself)
     disjoint: tuple[tuple[str, str], ...] = ()
+    # (a, b): each value of column a names a column of the table of every row that column b refers to
+    names_column_of: tuple[str, str] | None = None
     # the IRI of a row when it is not {base}id/{segment}/{id}: (row, base) -> IRI
     iri: Callable[[Row, str], str] | None = None
     extra: Extra | None = None
@@ -88,6 +90,8 @@ def _base(*, source: bool = True, source_required: bool = True) -> tuple[Column,
     ]
     if source:
         cols.append(Column("sumber", "ref", IDA.kutipanSumber, SOURCE_TABLES, required=source_required, many=True))
+        # the source's own spelling of the name where the label corrects or completes it: findable, not shown
+        cols.append(Column("ejaan_sumber", "alt", SKOS.hiddenLabel, lang="id", many=True))
     return tuple(cols)
 
 
@@ -136,6 +140,13 @@ def _region(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -
 def _ranking(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
     # Shortcut like Wikidata's truthy wdt:P166: recipient -> award edition.
     yield _t(iris[row.first("penerima")], IDA.menerimaPenghargaan, iris[row.first("edisi")])
+
+
+def _interpretation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    for target in row.cells.get("sasaran", []):
+        yield _t(iris[target], DQV.hasQualityAnnotation, subject)
+    for predicate in row.resolved.get("kolom", []):  # the properties the column names mean (resolved at load)
+        yield _t(subject, IDA.propertiTerdampak, _N(predicate))
 
 
 def _annotation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
@@ -200,7 +211,7 @@ TABLES: tuple[Table, ...] = (
         Column("tahun_penyusunan", "year", IDA.tahunPenyusunan),
         _ALT,
         _text("judul_id", IDA.judul, "id"),
-        _ref("ditetapkan_oleh", IDA.ditetapkanOleh, *ORG_TABLES),
+        _ref("ditetapkan_oleh", IDA.ditetapkanOleh, *ORG_TABLES, "jabatan"),  # a body, or a post (the Minister)
         _ref("disusun_oleh", IDA.disusunOleh, *ORG_TABLES),
         _ref("berdasarkan", IDA.berdasarkan, "produk_hukum", many=True),
         _ref("tentang", IDA.tentang, "edisi_penghargaan", many=True),
@@ -301,6 +312,18 @@ TABLES: tuple[Table, ...] = (
         _text("keterangan_id", IDA.keterangan, "id"),
         _text("keterangan_en", IDA.keterangan, "en"),
     ), constants=((OA.motivatedBy, DQV.qualityAssessment),), extra=_annotation),
+    # A fact the sources do not state in so many words: a correction of the source's spelling, a reading of
+    # an ambiguous sentence, or a link inferred from other facts. Names the facts (rows and columns) and
+    # the quotes or sources it is drawn from; the note says how.
+    Table("penafsiran", "penafsiran", (IDA.Penafsiran,), (
+        *_base(source=False),
+        _ref("sasaran", IDA.sasaranAnotasi, "*", required=True, many=True),
+        Column("kolom", "str", None, required=True, many=True),
+        _ref("disimpulkan_dari", IDA.disimpulkanDari, *SOURCE_TABLES, required=True, many=True),
+        _text("keterangan_id", IDA.keterangan, "id"),
+        _text("keterangan_en", IDA.keterangan, "en"),
+    ), constants=((OA.motivatedBy, DQV.qualityAssessment), (OA.motivatedBy, OA.describing)),
+        names_column_of=("kolom", "sasaran"), extra=_interpretation),
 )
 
 _BY_NAME = {t.name: t for t in TABLES}

@@ -1,0 +1,208 @@
+"""Data fidelity: every fact the data states is stated by a quote it cites, or marked as an interpretation.
+
+For each row and each fact column (a literal, a link, a code), one of the row's cited quotes must
+contain the value (numbers also in the Indonesian form, dates as the article writes them) or a
+label of the linked node or code (preferred, alternative or hidden), after case and whitespace
+folding. Otherwise a `penafsiran` (interpretation) row must name that row and column and say what
+it is drawn from. The source's own spellings (hidden labels) must stand verbatim in a cited quote.
+Columns that are not claims of the source are left out, each for a reason given in SKIPPED.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from inovasi_kg import Settings
+from inovasi_kg.build import row_iri
+from inovasi_kg.errors import DataError
+from inovasi_kg.iris import concept_iri
+from inovasi_kg.load import LoadedData, Row
+from inovasi_kg.pipeline import graph_quads, load_inputs
+
+REPO = Path(__file__).resolve().parents[1]
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+LABELS = tuple(ox.NamedNode(SKOS + p) for p in ("prefLabel", "altLabel", "hiddenLabel"))
+
+SKIPPED = {
+    "id": "an identifier we mint",
+    "sumber": "the citation itself",
+    "ejaan_sumber": "checked verbatim on its own (test_source_spellings_are_verbatim_in_a_cited_quote)",
+    "label_en": "an English rendering (reviewed in test_english_labels)",
+    "peran_en": "an English rendering",
+    "keterangan_id": "a note that summarizes cited facts; notes are not facts",
+    "keterangan_en": "an English rendering of a note",
+    "judul_en": "an English rendering",
+    "singkatan": "a name in common use (an official abbreviation), which the source need not use",
+}
+# Tables whose label is a title composed from the row's own facts (each of which is checked).
+TITLED = {"peringkat", "observasi", "statistik", "perubahan", "periode", "visi", "acara"}
+# Tables that are not facts of the source: the sources themselves, and notes about facts.
+NOT_FACTS = {"kutipan", "sumber", "anotasi_mutu", "penafsiran"}
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def _forms(value: object) -> set[str]:
+    """The ways the article may write a literal value."""
+    if isinstance(value, date):
+        return {f"{value.day} {BULAN[value.month - 1]} {value.year}"}
+    if isinstance(value, Decimal):
+        plain = format(value.normalize(), "f")
+        return {plain, plain.replace(".", ",")}
+    return {str(value)}
+
+
+class Facts:
+    """The loaded data and the labels of every node and code, as the build makes them."""
+
+    def __init__(self, data_dir: Path) -> None:
+        settings = Settings(data_dir=str(data_dir))
+        self.inputs = load_inputs(settings)
+        self.base = settings.base_iri
+        self.store = ox.Store()
+        self.store.extend(list(graph_quads(self.inputs, self.base)))
+        self.data: LoadedData = self.inputs.data
+        self.quotes = {r.id: str(r.first("teks")) for r in self.data.rows["kutipan"]}
+        self.interpreted = {(target, column) for r in self.data.rows.get("penafsiran", [])
+                            for target in r.cells["sasaran"] for column in r.cells["kolom"]}
+
+    def labels(self, iri: str) -> set[str]:
+        return {q.object.value for p in LABELS for q in self.store.quads_for_pattern(ox.NamedNode(iri), p, None, None)}
+
+    def candidates(self, row: Row, column: str, value: object) -> set[str]:
+        col = row.table.column(column)
+        if col.kind == "ref":
+            return self.labels(row_iri(self.data.by_id[str(value)], self.base))
+        if col.kind == "concept":
+            return self.labels(concept_iri(col.target[0], str(value)))
+        if column == "label_id":
+            return self.labels(row_iri(row, self.base))
+        return _forms(value)
+
+    def cited(self, row: Row) -> list[str]:
+        return [fold(self.quotes[q]) for q in row.cells.get("sumber", []) if q in self.quotes]
+
+    def unsupported(self) -> list[str]:
+        """Every fact that no cited quote states and no interpretation names, as file:line:column: value."""
+        found = []
+        for row in self.data:
+            if row.table.name in NOT_FACTS:
+                continue
+            texts = self.cited(row)
+            for col in row.table.columns:
+                if col.name in SKIPPED or col.kind == "class" or (col.name == "label_id" and row.table.name in TITLED):
+                    continue
+                if (row.id, col.name) in self.interpreted:
+                    continue
+                for value in row.cells.get(col.name, []):
+                    forms = {fold(c) for c in self.candidates(row, col.name, value)}
+                    if not any(f and f in text for f in forms for text in texts):
+                        found.append(f"{row.table.file}:{row.line}:{col.name}: {value!s}")
+        return found
+
+
+@pytest.fixture(scope="module")
+def facts() -> Facts:
+    return Facts(REPO / "data")
+
+
+def test_every_fact_is_stated_by_a_cited_quote_or_marked_as_interpreted(facts: Facts) -> None:
+    assert facts.unsupported() == []
+
+
+def test_the_check_finds_a_fact_its_quote_does_not_state(tmp_path: Path) -> None:
+    """A changed score, a re-pointed link and a dropped interpretation are each caught."""
+    folder = tmp_path / "data"
+    shutil.copytree(REPO / "data", folder)
+    _edit(folder / "peringkat.csv", "iga-2017.kota.3", "skor", "2618")
+    _edit(folder / "inovasi.csv", "33.71.datago", "pengelola", "33.71.dishub")
+    rows = _read(folder / "penafsiran.csv")
+    dropped = next(r for r in rows if "33.71.krenova" in r["sasaran"].split(";") and r["kolom"] == "visi")
+    _write(folder / "penafsiran.csv", [r for r in rows if r is not dropped])
+    assert Facts(folder).unsupported() == [
+        "ajang.csv:2:visi: 33.71.visi-2016-2021",
+        "ajang.csv:3:visi: 33.71.visi-2016-2021",
+        "inovasi.csv:3:pengelola: 33.71.dishub",
+        "peringkat.csv:4:skor: 2618",
+    ]
+
+
+def test_an_interpretation_must_name_a_fact_column_of_its_target(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(REPO / "data", folder)
+    rows = _read(folder / "penafsiran.csv")
+    rows[0]["kolom"] = "skor"
+    _write(folder / "penafsiran.csv", rows)
+    with pytest.raises(DataError) as err:
+        load_inputs(Settings(data_dir=str(folder)))
+    assert str(err.value).startswith(f"{folder / 'penafsiran.csv'}:2:")
+    assert "'skor' is not a fact column of" in str(err.value)
+
+
+def test_source_spellings_are_verbatim_in_a_cited_quote(facts: Facts) -> None:
+    """A hidden label keeps the article's own form (typos included) exactly as the article has it."""
+    spellings = 0
+    for row in facts.data:
+        texts = [facts.quotes[q] for q in row.cells.get("sumber", []) if q in facts.quotes]
+        for spelling in row.cells.get("ejaan_sumber", []):
+            spellings += 1
+            assert any(spelling in text for text in texts), f"{row.table.file}:{row.line}: {spelling!r}"
+    assert spellings >= 10
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Innovative Goverment Award", "iga"),
+    ("Kantor Penelitiaan Pengembangan dan Statistik", "33.71.kantor-litbang-statistik"),
+    ("sepatunanetra", "33.71.kampung-it.sepatu-tunanetra"),
+    ("Kemendagri", "kemendagri"),
+    ("Pemkot Magelang", "pemda-33.71"),
+    ("Badan Litbang", "33.71.balitbang"),
+    ("PP 38 tahun 2017", "pp-2017-38"),
+])
+def test_a_name_a_reader_would_type_finds_the_node(facts: Facts, typed: str, expected: str) -> None:
+    hits = {row.id for row in facts.data if any(fold(typed) in fold(label)
+                                               for label in facts.labels(row_iri(row, facts.base)))}
+    assert expected in hits
+
+
+def test_every_label_the_source_does_not_use_is_an_interpretation(facts: Facts) -> None:
+    """Where the label is not the source's own form (which stays as a hidden label), a penafsiran says why."""
+    corrected = 0
+    for row in facts.data:
+        if not row.cells.get("ejaan_sumber") or row.table.name in NOT_FACTS | TITLED:
+            continue
+        if not any(fold(row.first("label_id")) in text for text in facts.cited(row)):
+            corrected += 1
+            assert (row.id, "label_id") in facts.interpreted, f"{row.table.file}:{row.line}: no penafsiran for the label"
+    assert corrected >= 5
+
+
+def _edit(path: Path, row_id: str, column: str, value: str) -> None:
+    rows = _read(path)
+    next(r for r in rows if r["id"] == row_id)[column] = value
+    _write(path, rows)
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as src:
+        return list(csv.DictReader(src))
