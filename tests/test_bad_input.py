@@ -41,7 +41,7 @@ def _bad_date(d: Path) -> None:
 
 def _missing_quote(d: Path) -> None:
     _edit(d / "inovasi.csv", "33.71.datago,", "33.71.datago-x,")
-    _edit(d / "inovasi.csv", ",,,,,q-tata-kelola;q-inovasi-opd-2017\n33.71.sipput", ",,,,,\n33.71.sipput")
+    _edit(d / "inovasi.csv", ",,,,,q-tata-kelola;q-inovasi-opd-2017,iga-2017\n33.71.sipput", ",,,,,,iga-2017\n33.71.sipput")
 
 
 def _bad_iri_character(d: Path) -> None:

@@ -25,14 +25,14 @@ def g(backend) -> nx.MultiDiGraph:  # type: ignore[no-untyped-def]
 
 
 def test_nodes_are_resources_with_class_label_and_iri(g: nx.MultiDiGraph) -> None:
-    assert g.number_of_nodes() == 109
-    assert g.number_of_edges() == 222
+    assert g.number_of_nodes() == 112
+    assert g.number_of_edges() == 251
     counts: dict[str, int] = {}
     for _, d in g.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
     assert counts == {"AcaraPenyerahan": 1, "AjangInovasi": 1, "AnotasiMutu": 1, "DataSetStatistik": 1,
                       "EdisiPenghargaan": 1, "InovasiDaerah": 8, "InstansiPusat": 2, "Jabatan": 5, "KegiatanInovasi": 2,
-                      "Konsep": 18, "Kota": 10, "ObservasiIndikator": 3, "PemerintahDaerah": 10, "Penafsiran": 17, "Penghargaan": 1,
+                      "Konsep": 18, "Kota": 10, "ObservasiIndikator": 3, "PemerintahDaerah": 10, "Penafsiran": 20, "Penghargaan": 1,
                       "PerangkatDaerah": 6, "Periode": 2, "Peringkat": 10, "PerubahanKelembagaan": 1,
                       "ProdukHukum": 2, "ProdukInovasi": 3, "Provinsi": 1, "RancanganProdukHukum": 1, "UnitKerja": 1,
                       "Visi": 1}
@@ -79,7 +79,7 @@ def test_class_filters(g: nx.MultiDiGraph) -> None:
     # pengelola x8, Kampung IT's pendamping, Krenova's penyelenggara, Kampung IT initiated through Krenova
     assert only.number_of_edges() == 11
     without = select_view(g, exclude=["Konsep", "Kota"])
-    assert without.number_of_nodes() == 109 - 18 - 10
+    assert without.number_of_nodes() == 112 - 18 - 10
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "cyjs"])
@@ -126,8 +126,9 @@ def test_graph_command_writes_each_format(settings: Settings, tmp_path: Path) ->
         assert result.exit_code == 0, result.output
         assert result.output == f"wrote {out}\n"
     reread = nx.read_graphml(tmp_path / "g.graphml")
-    # the edition, its award, organiser, decree and ceremony, ten rankings and ten governments (award received)
-    assert reread.number_of_nodes() == 25
+    # the edition, its award, organiser, decree and ceremony, ten rankings, ten governments (award received)
+    # and the eight innovations that supported it
+    assert reread.number_of_nodes() == 33
 
 
 def test_graph_command_bad_class(settings: Settings) -> None:
@@ -143,7 +144,7 @@ def test_scaffolding_is_left_out_by_default_and_shown_on_request(backend, g: nx.
     counts: dict[str, int] = {}
     for _, d in full.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
-    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (27, 70, 8, 7)
+    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (27, 74, 8, 7)
     assert "rdfs:subClassOf" in full.get_edge_data(onto + "Kota", onto + "Daerah")
     assert "rdf:type" in full.get_edge_data(ID + "inovasi/33.71.datago", onto + "InovasiDaerah")
-    assert full.number_of_nodes() == 109 + 27 + 70 + 8 + 7 + 1  # and the one code-list entry nothing uses
+    assert full.number_of_nodes() == 112 + 27 + 74 + 8 + 7 + 1  # and the one code-list entry nothing uses

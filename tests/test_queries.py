@@ -86,6 +86,22 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
             (2, "Dinas Lingkungan Hidup Kota Magelang", "Dinas", None, None),
             (2, "Dinas Perhubungan Kota Magelang", "Dinas", None, None),
             (2, "Kantor Penelitian Pengembangan dan Statistik Kota Magelang", "Kantor", None, None)]),
+        # in 2016 the Kantor, not yet Balitbang (formed 1 January 2017, when the Kantor ended)
+        ({"tahun": "2016"}, ("tingkat", "organisasi"), [
+            (1, "Pemerintah Kota Magelang"), (1, "Pemerintah Kota Magelang"), (2, "Bappeda Kota Magelang"),
+            (2, "Dinas Komunikasi Informatika dan Statistik Kota Magelang"), (2, "Dinas Lingkungan Hidup Kota Magelang"),
+            (2, "Dinas Perhubungan Kota Magelang"), (2, "Kantor Penelitian Pengembangan dan Statistik Kota Magelang")]),
+        # in 2017 Balitbang, and the Kantor no longer
+        ({"tahun": "2017"}, ("tingkat", "organisasi"), [
+            (1, "Pemerintah Kota Magelang"), (1, "Pemerintah Kota Magelang"),
+            (2, "Badan Penelitian dan Pengembangan Kota Magelang"), (2, "Badan Penelitian dan Pengembangan Kota Magelang"),
+            (2, "Bappeda Kota Magelang"), (2, "Dinas Komunikasi Informatika dan Statistik Kota Magelang"),
+            (2, "Dinas Lingkungan Hidup Kota Magelang"), (2, "Dinas Perhubungan Kota Magelang")]),
+        # in 2007 neither: the Kantor dates from 2008
+        ({"tahun": "2007"}, ("organisasi",), [
+            ("Pemerintah Kota Magelang",), ("Pemerintah Kota Magelang",), ("Bappeda Kota Magelang",),
+            ("Dinas Komunikasi Informatika dan Statistik Kota Magelang",), ("Dinas Lingkungan Hidup Kota Magelang",),
+            ("Dinas Perhubungan Kota Magelang",)]),
     ],
     "dasar-hukum": [
         ({}, ("produk", "nomor", "tahun", "status", "berdasarkan", "penetap", "tentang"), [
@@ -162,11 +178,13 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
             ("keluar", IDA + "bentukInovasi", BASE + "kode/bentuk-inovasi/tata-kelola-pemerintahan"),
             ("keluar", IDA + "kutipanSumber", BASE + "id/kutipan/q-inovasi-opd-2017"),
             ("keluar", IDA + "kutipanSumber", BASE + "id/kutipan/q-tata-kelola"),
-            ("keluar", IDA + "pengelola", BASE + "id/organisasi/33.71.bappeda")]),
+            ("keluar", IDA + "mendukungPenghargaan", BASE + "id/edisi-penghargaan/iga-2017"),
+            ("keluar", IDA + "pengelola", BASE + "id/organisasi/33.71.bappeda"),
+            ("masuk", IDA + "sasaranAnotasi", BASE + "id/penafsiran/tafsir.inovasi-iga-2017")]),
     ],
     "jumlah-per-kelas": [
         ({}, ("kelas", "jumlah"), [(IDA + k, n) for k, n in [
-            ("Kutipan", 43), ("Penafsiran", 17), ("Daerah", 11), ("Kota", 10), ("PemerintahDaerah", 10),
+            ("Kutipan", 43), ("Penafsiran", 20), ("Daerah", 11), ("Kota", 10), ("PemerintahDaerah", 10),
             ("Peringkat", 10), ("InovasiDaerah", 8), ("PerangkatDaerah", 6), ("Jabatan", 5), ("ArtikelSumber",
             3), ("ObservasiIndikator", 3), ("ProdukInovasi", 3), ("AjangInovasi", 2), ("InstansiPusat", 2),
             ("KegiatanInovasi", 2), ("Periode", 2), ("ProdukHukum", 2), ("AcaraPenyerahan", 1), ("AnotasiMutu",
@@ -175,13 +193,13 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     ],
     "statistik-kelas": [
         ({}, ("kelas", "jumlah"), [(expand(k), n) for k, n in [
-            ("void:Dataset", 273), ("prov:Entity", 132), ("owl:ObjectProperty", 50), ("oa:SpecificResource",
-            43), ("oa:TextQuoteSelector", 43), ("ida:Kutipan", 43), ("owl:Class", 26), ("skos:Concept", 21),
-            ("owl:DatatypeProperty", 20), ("org:Organization", 19), ("cv:PublicOrganisation", 18),
-            ("dqv:QualityAnnotation", 18), ("oa:Annotation", 18), ("org:FormalOrganization", 18),
-            ("schema:GovernmentOrganization", 18), ("schema:Organization", 18), ("ida:Penafsiran", 17),
-            ("dct:Location", 12), ("schema:CreativeWork", 12), ("prov:Agent", 11), ("schema:AdministrativeArea",
-            11), ("ida:Daerah", 11), ("skos:ConceptScheme", 10), ("schema:City", 10), ("schema:ListItem", 10),
+            ("void:Dataset", 278), ("prov:Entity", 135), ("owl:ObjectProperty", 52), ("oa:SpecificResource",
+            43), ("oa:TextQuoteSelector", 43), ("ida:Kutipan", 43), ("owl:Class", 26), ("owl:DatatypeProperty",
+            22), ("skos:Concept", 21), ("dqv:QualityAnnotation", 21), ("oa:Annotation", 21), ("ida:Penafsiran",
+            20), ("org:Organization", 19), ("cv:PublicOrganisation", 18), ("org:FormalOrganization", 18),
+            ("schema:GovernmentOrganization", 18), ("schema:Organization", 18), ("dct:Location", 12),
+            ("schema:CreativeWork", 12), ("prov:Agent", 11), ("schema:AdministrativeArea", 11), ("ida:Daerah",
+            11), ("skos:ConceptScheme", 10), ("schema:City", 10), ("schema:ListItem", 10),
             ("schema:PropertyValue", 10), ("ida:Kota", 10), ("ida:PemerintahDaerah", 10), ("ida:Peringkat", 10),
             ("ida:InovasiDaerah", 8), ("qb:ComponentSpecification", 6), ("ida:PerangkatDaerah", 6), ("org:Post",
             5), ("prov:Activity", 5), ("ida:Jabatan", 5), ("dct:MediaType", 4), ("dct:MediaTypeOrExtent", 4),

@@ -109,6 +109,8 @@ class IDA(DefinedNamespace):
     menghasilkan: URIRef
     diprakarsaiOleh: URIRef
     sejalanDengan: URIRef
+    wujudKomitmen: URIRef
+    mendukungPenghargaan: URIRef
     visi: URIRef
     pemilikKomitmen: URIRef
     periode: URIRef
@@ -143,6 +145,7 @@ class IDA(DefinedNamespace):
     # datatype properties
     kodeWilayah: URIRef
     tanggalBerdiri: URIRef
+    tanggalBerakhir: URIRef
     tahunBerdiri: URIRef
     tanggalPerubahan: URIRef
     peran: URIRef
@@ -150,6 +153,7 @@ class IDA(DefinedNamespace):
     tahunMulai: URIRef
     tahunPenyusunan: URIRef
     jumlahKarya: URIRef
+    jumlahPemenang: URIRef
     jumlahHinggaTahun: URIRef
     nomorPeringkat: URIRef
     skor: URIRef
