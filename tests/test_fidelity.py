@@ -206,3 +206,22 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 def _read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as src:
         return list(csv.DictReader(src))
+
+
+ENGLISH_NAMES = {"Kota ": "X City", "Jawa Tengah": "Central Java", "Tangerang Selatan": "South Tangerang",
+                 "Provinsi ": "X Province", "Kabupaten ": "X Regency"}
+
+
+def test_english_labels(facts: Facts) -> None:
+    """English texts use the English forms of place names (Magelang City, Central Java, South Tangerang);
+    the Indonesian form may stand only as a quoted or bracketed name."""
+    found = []
+    for row in facts.data:
+        for col in row.table.columns:
+            if col.lang != "en":
+                continue
+            for text in row.cells.get(col.name, []):
+                bare = re.sub(r'"[^"]*"|\([^)]*\)', "", text)
+                found += [f"{row.table.file}:{row.line}:{col.name}: {name!r} in {text!r} (write {english})"
+                          for name, english in ENGLISH_NAMES.items() if name in bare]
+    assert found == []

@@ -401,7 +401,7 @@ def test_graph_page_links_nodes_to_their_pages(client: Client) -> None:
     assert r.status_code == 200
     data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', r.text, re.S).group(1))  # type: ignore[union-attr]
     assert data["details"][BASE + BALITBANG[1:]]["page"] == BALITBANG
-    assert len(data["nodes"]) == 11
+    assert len(data["nodes"]) == 12
 
 
 # --- language ---------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def test_links_from_home_to_a_page_to_its_graph(site: Site) -> None:
     with page.expect_navigation(url="**/graph?*", timeout=60_000):
         page.locator("#graph-link").click()
     page.wait_for_function("window.graphReady === true", timeout=60_000)
-    assert page.evaluate("window.graphNodes.length") == 11
+    assert page.evaluate("window.graphNodes.length") == 12
     assert site.external == [] and site.errors == []
 
 

@@ -109,6 +109,7 @@ class IDA(DefinedNamespace):
     menghasilkan: URIRef
     diprakarsaiOleh: URIRef
     sejalanDengan: URIRef
+    tingkatSasaran: URIRef
     wujudKomitmen: URIRef
     mendukungPenghargaan: URIRef
     visi: URIRef
@@ -180,7 +181,7 @@ PREFIXES: dict[str, str] = {
     "kode": str(KODE),
     **{scheme: f"{KODE}{scheme}/" for scheme in (
         "bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan",
-        "inisiator", "indikator", "satuan", "agregasi")},
+        "inisiator", "indikator", "satuan", "agregasi", "tingkat-sasaran")},
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

@@ -236,6 +236,7 @@ TABLES: tuple[Table, ...] = (
         *_base(), _ALT,
         Column("juga_inovasi", "class", choices={"ya": (IDA.InovasiDaerah,), "tidak": ()}),
         _concept("bentuk", IDA.bentukInovasi, "bentuk-inovasi"),
+        _concept("tingkat", IDA.tingkatSasaran, "tingkat-sasaran"),
         _ref("pengelola", IDA.pengelola, *ORG_TABLES),
         _ref("penyelenggara", IDA.penyelenggara, *ORG_TABLES),
         _ref("diprakarsai_oleh", IDA.diprakarsaiOleh, "jabatan"),
