@@ -36,7 +36,7 @@ from .validate import Finding, ValidationReport, quality_findings, shacl_finding
 __all__ = ["BuildReport", "Inputs", "build", "check", "fingerprint", "graph_quads", "load_inputs", "validate"]
 
 _SEARCH_ENTRY = ox.NamedNode(SEARCH_ENTRY)
-_LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"}
+_LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["skos"] + "hiddenLabel"}
 _SEPARATOR = "\u001f"  # never in a label: the loader refuses control characters
 
 
