@@ -141,7 +141,7 @@ def test_contradiction(standard: Graph) -> None:
     # the other quality annotations describe how a fact was read (interpretations), each with a note
     notes = ask(standard, """SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a dqv:QualityAnnotation ;
         oa:motivatedBy oa:describing ; oa:hasTarget [] ; prov:wasDerivedFrom [] ; dct:description ?d }""")
-    assert notes == [("21",)]
+    assert notes == [("22",)]
 
 
 def test_statistics(standard: Graph) -> None:

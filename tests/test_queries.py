@@ -184,7 +184,7 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     ],
     "jumlah-per-kelas": [
         ({}, ("kelas", "jumlah"), [(IDA + k, n) for k, n in [
-            ("Kutipan", 43), ("Penafsiran", 21), ("Daerah", 11), ("Kota", 10), ("PemerintahDaerah", 10),
+            ("Kutipan", 43), ("Penafsiran", 22), ("Daerah", 11), ("Kota", 10), ("PemerintahDaerah", 10),
             ("Peringkat", 10), ("InovasiDaerah", 8), ("PerangkatDaerah", 6), ("Jabatan", 5),
             ("ArtikelSumber", 3), ("ObservasiIndikator", 3), ("ProdukInovasi", 3), ("AjangInovasi", 2),
             ("InstansiPusat", 2), ("KegiatanInovasi", 2), ("Periode", 2), ("ProdukHukum", 2),
@@ -194,10 +194,10 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     ],
     "statistik-kelas": [
         ({}, ("kelas", "jumlah"), [(expand(k), n) for k, n in [
-            ("void:Dataset", 279), ("prov:Entity", 136), ("owl:ObjectProperty", 53),
+            ("void:Dataset", 280), ("prov:Entity", 137), ("owl:ObjectProperty", 54),
             ("oa:SpecificResource", 43), ("oa:TextQuoteSelector", 43), ("ida:Kutipan", 43), ("owl:Class", 26),
-            ("skos:Concept", 23), ("owl:DatatypeProperty", 22), ("dqv:QualityAnnotation", 22),
-            ("oa:Annotation", 22), ("ida:Penafsiran", 21), ("org:Organization", 19),
+            ("skos:Concept", 23), ("dqv:QualityAnnotation", 23), ("oa:Annotation", 23),
+            ("owl:DatatypeProperty", 22), ("ida:Penafsiran", 22), ("org:Organization", 19),
             ("cv:PublicOrganisation", 18), ("org:FormalOrganization", 18),
             ("schema:GovernmentOrganization", 18), ("schema:Organization", 18), ("dct:Location", 12),
             ("schema:CreativeWork", 12), ("skos:ConceptScheme", 11), ("prov:Agent", 11),

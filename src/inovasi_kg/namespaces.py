@@ -111,6 +111,7 @@ class IDA(DefinedNamespace):
     sejalanDengan: URIRef
     tingkatSasaran: URIRef
     wujudKomitmen: URIRef
+    keikutsertaanSejalan: URIRef
     mendukungPenghargaan: URIRef
     visi: URIRef
     pemilikKomitmen: URIRef

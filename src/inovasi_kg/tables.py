@@ -229,6 +229,7 @@ TABLES: tuple[Table, ...] = (
         _ref("wilayah", IDA.wilayah, "wilayah", required=True),
         _ref("periode", IDA.periode, "periode", required=True),
         _ref("pemilik_komitmen", IDA.pemilikKomitmen, "jabatan"),
+        _ref("keikutsertaan_sejalan", IDA.keikutsertaanSejalan, "edisi_penghargaan", many=True),
         _text("keterangan_id", IDA.keterangan, "id"),
         _text("keterangan_en", IDA.keterangan, "en"),
     )),
