@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from inovasi_kg import KnowledgeGraph, Settings, build_store
+from inovasi_kg import KnowledgeGraph, Settings, build_store, export_rdf
 from inovasi_kg.pipeline import build as build_into
 from inovasi_kg.resources import data_dir, ontology_dir
 from inovasi_kg.store.layout import open_store
@@ -27,6 +27,27 @@ from safety import ENTRY
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_cd48a5bcf97942ce.txt"
 IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def export_store(settings: Settings) -> ox.Store:
+    """The N-Triples export read back into a store of its own (what a portal loads)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for t in ox.parse(export_rdf(settings, "ntriples"), format=ox.RdfFormat.N_TRIPLES))
+    return store
+
+
+def wait_for_server(url: str, seconds: float = 60) -> bool:
+    """Poll the server's /sparql until it answers 200; False if it does not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/sparql", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return False
 
 
 @pytest.fixture(scope="session")
@@ -175,14 +196,7 @@ def live_server(settings: Settings) -> Iterator[str]:
     proc = subprocess.Popen([*ENTRY, "serve", "--store", settings.store, "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/sparql", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
+    if not wait_for_server(url):
         proc.kill()
         pytest.fail("the server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
     yield url

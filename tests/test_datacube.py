@@ -1,4 +1,4 @@
-"""The W3C RDF Data Cube integrity constraints (section 11.1, IC-1 to IC-21) on the export.
+"""The W3C RDF Data Cube integrity constraints (section 11.1, IC-1 to IC-21) on the export_store.
 
 Each constraint is the specification's ASK query: true means a violation. The export carries the
 normalized form the constraints assume (qb:componentProperty and the component kinds, section 10).
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from inovasi_kg import Settings, export_rdf
 
 PROLOGUE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -82,23 +80,15 @@ CONSTRAINTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def export(settings: Settings) -> ox.Store:
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for t in ox.parse(export_rdf(settings, "ntriples"), format=ox.RdfFormat.N_TRIPLES))
-    return store
-
-
 @pytest.mark.parametrize("name", list(CONSTRAINTS))
-def test_integrity_constraint(export: ox.Store, name: str) -> None:
-    assert bool(export.query(PROLOGUE + CONSTRAINTS[name])) is False, name
+def test_integrity_constraint(export_store: ox.Store, name: str) -> None:
+    assert bool(export_store.query(PROLOGUE + CONSTRAINTS[name])) is False, name
 
 
-def test_the_cube_is_there_to_check(export: ox.Store) -> None:
+def test_the_cube_is_there_to_check(export_store: ox.Store) -> None:
     """The constraints are not vacuous: one data set, one structure, three observations, three
     dimensions with code lists or ranges, one measure."""
-    rows = list(export.query(PROLOGUE + """SELECT (COUNT(DISTINCT ?obs) AS ?o) (COUNT(DISTINCT ?dim) AS ?d)
+    rows = list(export_store.query(PROLOGUE + """SELECT (COUNT(DISTINCT ?obs) AS ?o) (COUNT(DISTINCT ?dim) AS ?d)
         (COUNT(DISTINCT ?m) AS ?m_) WHERE { ?obs a qb:Observation ; qb:dataSet/qb:structure ?dsd .
         ?dsd qb:component/qb:componentProperty ?dim . ?dim a qb:DimensionProperty .
         ?dsd qb:component/qb:componentProperty ?m . ?m a qb:MeasureProperty }"""))  # type: ignore[arg-type]

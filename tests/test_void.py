@@ -5,20 +5,10 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-import pytest
 
-from inovasi_kg import Settings, export_rdf
 from inovasi_kg.namespaces import PREFIXES
 
 DS = "<https://w3id.org/inovasi-daerah/id/dataset/inovasi-daerah>"
-
-
-@pytest.fixture(scope="module")
-def export(settings: Settings) -> ox.Store:
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for t in ox.parse(export_rdf(settings, "ntriples"), format=ox.RdfFormat.N_TRIPLES))
-    return store
 
 
 def one(store: ox.Store, query: str) -> str:
@@ -27,47 +17,47 @@ def one(store: ox.Store, query: str) -> str:
     return rows[0][0].value  # type: ignore[index]
 
 
-def test_dataset_figures(export: ox.Store) -> None:
-    pattern = one(export, f"SELECT ?x WHERE {{ {DS} void:uriRegexPattern ?x }}")
-    assert one(export, f"SELECT ?n WHERE {{ {DS} void:triples ?n }}") == one(export, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
-    assert one(export, f"SELECT ?n WHERE {{ {DS} void:classes ?n }}") == \
-        one(export, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }")
-    assert one(export, f"SELECT ?n WHERE {{ {DS} void:properties ?n }}") == \
-        one(export, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }")
-    entities = {r[0].value for r in export.query("SELECT DISTINCT ?s { ?s ?p ?o FILTER(isIRI(?s)) }")  # type: ignore[index,union-attr]
+def test_dataset_figures(export_store: ox.Store) -> None:
+    pattern = one(export_store, f"SELECT ?x WHERE {{ {DS} void:uriRegexPattern ?x }}")
+    assert one(export_store, f"SELECT ?n WHERE {{ {DS} void:triples ?n }}") == one(export_store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert one(export_store, f"SELECT ?n WHERE {{ {DS} void:classes ?n }}") == \
+        one(export_store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }")
+    assert one(export_store, f"SELECT ?n WHERE {{ {DS} void:properties ?n }}") == \
+        one(export_store, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }")
+    entities = {r[0].value for r in export_store.query("SELECT DISTINCT ?s { ?s ?p ?o FILTER(isIRI(?s)) }")  # type: ignore[index,union-attr]
                 if re.match(pattern, r[0].value)}  # type: ignore[index]
-    assert one(export, f"SELECT ?n WHERE {{ {DS} void:entities ?n }}") == str(len(entities))
+    assert one(export_store, f"SELECT ?n WHERE {{ {DS} void:entities ?n }}") == str(len(entities))
 
 
-def test_every_class_and_property_has_a_correct_partition(export: ox.Store) -> None:
-    classes = {r["c"].value: int(r["n"].value) for r in export.query(  # type: ignore[union-attr,index]
+def test_every_class_and_property_has_a_correct_partition(export_store: ox.Store) -> None:
+    classes = {r["c"].value: int(r["n"].value) for r in export_store.query(  # type: ignore[union-attr,index]
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c")}
-    partitions = {r["c"].value: int(r["n"].value) for r in export.query(  # type: ignore[union-attr,index]
+    partitions = {r["c"].value: int(r["n"].value) for r in export_store.query(  # type: ignore[union-attr,index]
         f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?c ?n {{ {DS} void:classPartition ?p . ?p void:class ?c ; void:entities ?n }}")}
     assert partitions == classes and len(classes) > 50
-    properties = {r["p"].value: int(r["n"].value) for r in export.query(  # type: ignore[union-attr,index]
+    properties = {r["p"].value: int(r["n"].value) for r in export_store.query(  # type: ignore[union-attr,index]
         "SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p")}
-    partitions = {r["p"].value: int(r["n"].value) for r in export.query(  # type: ignore[union-attr,index]
+    partitions = {r["p"].value: int(r["n"].value) for r in export_store.query(  # type: ignore[union-attr,index]
         f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?p ?n {{ {DS} void:propertyPartition ?x . ?x void:property ?p ; void:triples ?n }}")}
     assert partitions == properties
 
 
-def test_uri_space_vocabularies_and_examples(export: ox.Store) -> None:
+def test_uri_space_vocabularies_and_examples(export_store: ox.Store) -> None:
     from inovasi_kg import iris
 
-    pattern = one(export, f"SELECT ?x WHERE {{ {DS} void:uriRegexPattern ?x }}")
+    pattern = one(export_store, f"SELECT ?x WHERE {{ {DS} void:uriRegexPattern ?x }}")
     base = "https://w3id.org/inovasi-daerah/"
-    ours = {r[0].value for r in export.query("SELECT DISTINCT ?s { ?s ?p ?o FILTER(isIRI(?s)) }")  # type: ignore[index,union-attr]
+    ours = {r[0].value for r in export_store.query("SELECT DISTINCT ?s { ?s ?p ?o FILTER(isIRI(?s)) }")  # type: ignore[index,union-attr]
             if iris.parse(r[0].value, base) is not None and iris.parse(r[0].value, base).kind not in ("home", "service", "dump")}  # type: ignore[index,union-attr]
     assert ours and all(re.match(pattern, iri) for iri in ours)  # the pattern covers every IRI we mint
-    assert one(export, f"SELECT ?x WHERE {{ {DS} void:uriSpace ?x }}") == base
-    vocabularies = {r[0].value for r in export.query(  # type: ignore[index,union-attr]
+    assert one(export_store, f"SELECT ?x WHERE {{ {DS} void:uriSpace ?x }}") == base
+    vocabularies = {r[0].value for r in export_store.query(  # type: ignore[index,union-attr]
         f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?v {{ {DS} void:vocabulary ?v }}")}
     for prefix in ("org", "cv", "schema", "eli", "skos", "prov", "oa", "dqv", "qb", "dcat", "dct", "time", "sdmx-measure",
                    "sdmx-dimension", "sdmx-attribute"):
         assert PREFIXES[prefix] in vocabularies, prefix
     assert "https://w3id.org/inovasi-daerah/ontology" in vocabularies
-    examples = [r[0].value for r in export.query(  # type: ignore[index,union-attr]
+    examples = [r[0].value for r in export_store.query(  # type: ignore[index,union-attr]
         f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?x {{ {DS} void:exampleResource ?x . ?x a ?c }} GROUP BY ?x")]
     assert len(examples) == 4
-    assert one(export, f"SELECT ?x WHERE {{ {DS} void:sparqlEndpoint ?x }}") == base + "sparql"
+    assert one(export_store, f"SELECT ?x WHERE {{ {DS} void:sparqlEndpoint ?x }}") == base + "sparql"

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
+from conftest import wait_for_server
 from inovasi_kg import Settings
 from safety import ENTRY
 
@@ -137,13 +138,7 @@ def test_a_rebuild_while_serving_is_picked_up_without_a_failed_request(tmp_path:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/sparql", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        assert wait_for_server(url), "the server did not start"
         statuses: list[int] = []
         stop = threading.Event()
         query = ("SELECT ?l WHERE { <https://w3id.org/inovasi-daerah/id/inovasi/33.71.sipput> "
