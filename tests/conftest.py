@@ -4,6 +4,8 @@ block), so the query and export tests run on every backend."""
 
 from __future__ import annotations
 
+import csv
+
 import os
 import shutil
 import socket
@@ -79,6 +81,20 @@ def article() -> str:
             pytest.fail(f"the source article is missing at {SEED}")
         pytest.skip("the source article (../shared/seed) is not beside this checkout")
     return SEED.read_text(encoding="utf-8")
+
+
+REFERENCE = SEED.parents[1] / "reference-data" / "kode-wilayah-2025.csv"
+
+
+@pytest.fixture(scope="session")
+def reference() -> dict[str, dict[str, str]]:
+    """The region code table the skeleton in data/ comes from (../shared/reference-data), by code."""
+    if not REFERENCE.exists():
+        if IN_CI:
+            pytest.fail(f"the region code table is missing at {REFERENCE}")
+        pytest.skip("the region code table (../shared/reference-data) is not beside this checkout")
+    with REFERENCE.open(encoding="utf-8", newline="") as f:
+        return {r["kode"]: r for r in csv.DictReader(f)}
 
 
 @pytest.fixture(scope="session")

@@ -234,11 +234,13 @@ class KnowledgeGraph:
         assert rdf is not None
         return serialize_sorted(only_catalog(list(self.backend.triples()), self.settings.base_iri), rdf)
 
-    def network(self, *, scaffolding: bool = False) -> nx.MultiDiGraph:
-        """The graph as a NetworkX MultiDiGraph: resources as nodes, literals as attributes."""
+    def network(self, *, scaffolding: bool = False, skeleton: bool = False) -> nx.MultiDiGraph:
+        """The graph as a NetworkX MultiDiGraph: resources as nodes, literals as attributes; regions and
+        governments of the national skeleton only where facts reach them, unless `skeleton`."""
         from .network import rdf_to_networkx
 
-        return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding, base=self.settings.base_iri)
+        return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding, skeleton=skeleton,
+                               base=self.settings.base_iri)
 
     def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
                exclude: list[str] | None = None, scaffolding: bool = False,
@@ -253,7 +255,8 @@ class KnowledgeGraph:
 
         kind = format_named(fmt, NETWORK).name
         iri = self.resolve(focus) if focus is not None else None
-        view = select_view(self.network(scaffolding=scaffolding), focus=iri, depth=depth, classes=classes,
+        # a focus may be any region or government, so its neighbourhood is taken from the whole skeleton
+        view = select_view(self.network(scaffolding=scaffolding, skeleton=iri is not None), focus=iri, depth=depth, classes=classes,
                            exclude=exclude)
         if kind == "html":
             from .networkpage import render_html

@@ -66,6 +66,7 @@ class IDA(DefinedNamespace):
     Daerah: URIRef
     Provinsi: URIRef
     Kota: URIRef
+    Kabupaten: URIRef
     PemerintahDaerah: URIRef
     PerangkatDaerah: URIRef
     InstansiPusat: URIRef
@@ -146,6 +147,7 @@ class IDA(DefinedNamespace):
     penerbit: URIRef
     # datatype properties
     kodeWilayah: URIRef
+    sesuaiDengan: URIRef
     tanggalBerdiri: URIRef
     tanggalBerakhir: URIRef
     tahunBerdiri: URIRef

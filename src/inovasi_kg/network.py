@@ -39,6 +39,7 @@ CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "Jabatan": ("#8c564b", "Jabatan", "Post"),
     "PerubahanKelembagaan": ("#c49c94", "Perubahan kelembagaan", "Restructuring"),
     "Kota": ("#2ca02c", "Kota (wilayah)", "City (place)"),
+    "Kabupaten": ("#74c476", "Kabupaten (wilayah)", "Regency (place)"),
     "Provinsi": ("#98df8a", "Provinsi (wilayah)", "Province (place)"),
     "InovasiDaerah": ("#ff7f0e", "Inovasi daerah", "Innovation"),
     "AjangInovasi": ("#ffbb78", "Ajang inovasi", "Innovation programme"),
@@ -80,6 +81,10 @@ _SCAFFOLDING_EDGES = {str(RDF.type), PREFIXES["rdfs"] + "subClassOf", PREFIXES["
 _EXTRA_EDGES = {str(QB.dataSet): "dataset", PREFIXES["dqv"] + "hasQualityAnnotation": "anotasi mutu"}
 _PROVENANCE = {str(IDA.kutipanSumber), str(IDA.kutipanBertentangan)}
 
+# The national skeleton (regions and their governments): shown where facts reach them.
+SKELETON_CLASSES = frozenset({"Provinsi", "Kabupaten", "Kota", "PemerintahDaerah"})
+NOTE_CLASSES = frozenset({"Penafsiran", "AnotasiMutu"})
+
 _LABEL = str(SKOS.prefLabel)
 _ALT = str(SKOS.altLabel)
 _TYPE = str(RDF.type)
@@ -105,12 +110,13 @@ def _most_specific(types: set[str], parents: dict[str, set[str]]) -> str:
     return names[0] if names else "Lainnya"
 
 
-def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = False,
+def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = False, skeleton: bool = False,
                     base: str = "https://w3id.org/inovasi-daerah/") -> nx.MultiDiGraph:
     """The stored graph as a MultiDiGraph with string node ids (IRIs) and scalar attributes.
 
     With `scaffolding`, ontology classes, properties, code lists and the data structure are shown too,
     linked by rdf:type, rdfs:subClassOf, rdfs:subPropertyOf, skos:inScheme and the Data Cube links.
+    With `skeleton`, every region and regional government is shown, not only those the facts reach.
     """
     import networkx as nx
 
@@ -172,7 +178,32 @@ def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = Fal
         g.add_node(iri, **node)
     unused = [n for n, d in g.nodes(data=True) if d["kelas"] == "Konsep" and g.degree(n) == 0 and not scaffolding]
     g.remove_nodes_from(unused)  # code-list entries nothing refers to
+    if not skeleton:
+        g.remove_nodes_from(_unreached_skeleton(g))
     return g
+
+
+def _unreached_skeleton(g: nx.MultiDiGraph) -> set[str]:
+    """The regions and regional governments of the national skeleton that no fact reaches, and the notes
+    (interpretations, quality annotations) about nothing else.
+
+    From the facts, links are followed forwards (a ranking to its recipient government, a government to
+    its region, a region to its province), so the skeleton shows only where the facts lead, never all 552
+    regions because one of them is in a ranking. A note reaches nothing: it is about the facts it names."""
+    kinds = {n: d["kelas"] for n, d in g.nodes(data=True)}
+    reached = {n for n, k in kinds.items() if k not in SKELETON_CLASSES and k not in NOTE_CLASSES}
+    stack = list(reached)
+    while stack:
+        for target in g.successors(stack.pop()):
+            if target not in reached and kinds[target] in SKELETON_CLASSES:
+                reached.add(target)
+                stack.append(target)
+    unreached = {n for n, k in kinds.items() if k in SKELETON_CLASSES} - reached
+    for note in (n for n, k in kinds.items() if k in NOTE_CLASSES):
+        near = set(g.successors(note)) | set(g.predecessors(note))
+        if near and near <= unreached:
+            unreached.add(note)
+    return unreached
 
 
 def _match_class(name: str) -> str:

@@ -159,6 +159,7 @@ TABLES: tuple[Table, ...] = (
         _ref("penerbit", IDA.penerbit, *ORG_TABLES),
         Column("tahun", "year", IDA.tahun),
         Column("url", "iri", SCHEMA.url),
+        Column("sesuai_dengan", "str", IDA.sesuaiDengan),  # the decree a reference table says it follows
     )),
     Table("kutipan", "kutipan", (IDA.Kutipan,), (
         Column("id", "id", required=True),
@@ -167,7 +168,9 @@ TABLES: tuple[Table, ...] = (
     ), extra=_quote),
     Table("wilayah", "wilayah", (), (
         *_base(),
-        Column("kelas", "class", required=True, choices={"provinsi": (IDA.Provinsi,), "kota": (IDA.Kota,)}),
+        Column("kelas", "class", required=True, choices={
+            "provinsi": (IDA.Provinsi,), "kabupaten": (IDA.Kabupaten,), "kota": (IDA.Kota,),
+        }),
         _ref("bagian_dari", IDA.bagianDari, "wilayah"),
     ), extra=_region),
     Table("organisasi", "organisasi", (), (
