@@ -5,7 +5,6 @@ block), so the query and export tests run on every backend."""
 from __future__ import annotations
 
 import csv
-
 import os
 import shutil
 import socket

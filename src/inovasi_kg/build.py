@@ -45,6 +45,8 @@ def _literal(value: Any, col: Column) -> ox.Literal:
         return ox.Literal(value.isoformat(), datatype=_N(str(XSD.date)))
     if kind == "year":
         return ox.Literal(str(value), datatype=_N(str(XSD.gYear)))
+    if kind == "bool":
+        return ox.Literal("true" if value else "false", datatype=_N(str(XSD.boolean)))
     return ox.Literal(str(value))
 
 

@@ -256,8 +256,8 @@ class KnowledgeGraph:
         kind = format_named(fmt, NETWORK).name
         iri = self.resolve(focus) if focus is not None else None
         # a focus may be any region or government, so its neighbourhood is taken from the whole skeleton
-        view = select_view(self.network(scaffolding=scaffolding, skeleton=iri is not None), focus=iri, depth=depth, classes=classes,
-                           exclude=exclude)
+        view = select_view(self.network(scaffolding=scaffolding, skeleton=iri is not None), focus=iri, depth=depth,
+                           classes=classes, exclude=exclude)
         if kind == "html":
             from .networkpage import render_html
 

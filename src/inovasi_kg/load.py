@@ -244,6 +244,11 @@ def _parse_value(text: str, col: Column, concepts: dict[str, set[str]], error: A
         return int(text)
     if kind == "decimal":
         return _parse_decimal(text, error)
+    if kind == "bool":
+        if text not in ("ya", "tidak"):
+            error(f"expected ya or tidak, got {text!r}")
+            return None
+        return text == "ya"
     if kind == "date":
         try:
             if not _DATE.fullmatch(text):

@@ -148,6 +148,8 @@ class IDA(DefinedNamespace):
     # datatype properties
     kodeWilayah: URIRef
     sesuaiDengan: URIRef
+    sintetis: URIRef
+    tahapanInovasi: URIRef
     tanggalBerdiri: URIRef
     tanggalBerakhir: URIRef
     tahunBerdiri: URIRef

@@ -29,9 +29,10 @@ from .materialize import materialize
 from .namespaces import PREFIXES
 from .ontology import SHAPES_FILE, Ontology, load_ontology
 from .settings import Settings
+from .shacl import sparql_findings
 from .store import SEARCH_GRAPH, Backend, Reader
 from .terms import fold
-from .validate import Finding, ValidationReport, quality_findings, shacl_findings
+from .validate import Finding, ValidationReport, quality_findings
 
 __all__ = ["BuildReport", "Inputs", "build", "check", "fingerprint", "graph_quads", "load_inputs", "validate"]
 
@@ -96,12 +97,11 @@ def graph_quads(inputs: Inputs, base: str) -> Iterator[ox.Quad]:
 
 
 def check(reader: Reader, shapes: Path, base: str) -> ValidationReport:
-    """SHACL shapes and data-quality findings over the graph in `reader`."""
-    triples = list(reader.triples())
-    conforms, findings = shacl_findings(triples, shapes)
+    """SHACL shapes (as SPARQL over the store: see shacl.py) and data-quality findings over `reader`."""
+    conforms, findings = sparql_findings(reader, shapes)
     findings += quality_findings(reader, base)
     conforms = conforms and not any(f.severity == "violation" for f in findings)
-    return ValidationReport(conforms, findings, len(triples))
+    return ValidationReport(conforms, findings, reader.count())
 
 
 def build(settings: Settings, backend: Backend, *, force: bool = False) -> BuildReport:

@@ -37,7 +37,7 @@ class Column:
     """One CSV column: its kind, whether it is required or repeated, and the triple it makes.
 
     kinds: id, text (language-tagged; `lang`), alt (altLabel @id), str, int, decimal, date, year,
-    iri, bool, concept (`target` = scheme), ref (`target` = tables), class (`choices`), property.
+    iri, bool (ya/tidak), concept (`target` = scheme), ref (`target` = tables), class (`choices`), property.
     """
 
     name: str
@@ -160,6 +160,7 @@ TABLES: tuple[Table, ...] = (
         Column("tahun", "year", IDA.tahun),
         Column("url", "iri", SCHEMA.url),
         Column("sesuai_dengan", "str", IDA.sesuaiDengan),  # the decree a reference table says it follows
+        Column("sintetis", "bool", IDA.sintetis),  # "ya" for generated data, never real
     )),
     Table("kutipan", "kutipan", (IDA.Kutipan,), (
         Column("id", "id", required=True),
@@ -262,6 +263,8 @@ TABLES: tuple[Table, ...] = (
         _ref("mendukung", IDA.mendukungPenghargaan, "edisi_penghargaan", many=True),
         _text("keterangan_id", IDA.keterangan, "id"),
         _text("keterangan_en", IDA.keterangan, "en"),
+        Column("tahun", "year", IDA.tahun),  # the year the innovation was reported
+        _concept("tahapan", IDA.tahapanInovasi, "tahapan-inovasi"),
     )),
     Table("hasil_inovasi", "hasil-inovasi", (), (
         *_base(),

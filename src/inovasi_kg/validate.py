@@ -55,7 +55,7 @@ class ValidationReport:
 def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, list[Finding]]:
     """Run the SHACL shapes over `triples`; OntologyError if the shapes file is broken."""
     import pyshacl
-    from rdflib import Graph, URIRef
+    from rdflib import BNode, Graph, URIRef
     from rdflib.namespace import SH
 
     parse_turtle(shapes)  # strict parse first: a broken file gets file:line
@@ -73,7 +73,7 @@ def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, li
         if isinstance(path, URIRef):
             details.append(f"path: {_curie(str(path))}")
         if value is not None:
-            details.append(f"value: {value}")
+            details.append("value: (blank node)" if isinstance(value, BNode) else f"value: {value}")
         findings.append(Finding(severity, "shacl", _curie(str(focus)), str(message), tuple(details)))
     findings.sort(key=lambda f: (f.focus, f.message))
     return bool(conforms), findings
