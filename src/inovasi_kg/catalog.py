@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -63,6 +63,12 @@ def uri_pattern(base: str) -> str:
 
     roots = sorted({re.escape(base), re.escape(str(IDA_NS).rsplit("ontology", 1)[0])})
     return f"^({'|'.join(roots)})(id/|eli/|kode/|ontology)"
+
+
+def _minted_prefixes(base: str) -> list[str]:
+    """The IRI prefixes `uri_pattern` matches, one by one (for STRSTARTS in a query)."""
+    roots = sorted({base, str(IDA_NS).rsplit("ontology", 1)[0]})
+    return [root + segment for root in roots for segment in ("id/", "eli/", "kode/", "ontology")]
 
 
 def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, str],
@@ -216,23 +222,55 @@ def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, st
 
 
 def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
-    """The description of the graph in `reader`, with its VoID statistics, as default-graph quads to add."""
-    data = list(reader.triples())
-    sources = sorted({t.object for t in data if t.predicate.value == str(SCHEMA.url)}, key=str)
-    gyear = str(XSD.gYear)
-    years = sorted({t.object.value for t in data if isinstance(t.object, ox.Literal) and t.object.datatype.value == gyear})
-    span = (years[0], years[-1]) if years else ("2017", "2017")
+    """The description of the graph in `reader`, with its VoID statistics, as default-graph quads to add.
+
+    The figures of the stored graph are aggregates the store computes (no triple is copied into Python);
+    only the description's own few thousand triples are counted here."""
+    base_figures = _StoredFigures(reader, base)
+    span = (base_figures.years[0], base_figures.years[-1]) if base_figures.years else ("2017", "2017")
+    sources = base_figures.sources
     description = catalog_triples(base, sources, span)  # type: ignore[arg-type]
-    vocabularies = _vocabularies([*data, *description, *void_statistics(base, [*data, *description])])
+    stats = void_statistics(base, base_figures, description)
+    vocabularies = _vocabularies([*description, *stats], base_figures)
     description = catalog_triples(base, sources, span, vocabularies)  # type: ignore[arg-type]
-    for t in [*description, *void_statistics(base, [*data, *description])]:
+    for t in [*description, *void_statistics(base, base_figures, description)]:
         yield ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
 
 
-def _vocabularies(triples: list[ox.Triple]) -> list[str]:
+class _StoredFigures:
+    """What VoID and DCAT need to know of the stored graph, as aggregate queries."""
+
+    def __init__(self, reader: Reader, base: str) -> None:
+        self.reader = reader
+        big = 100_000_000
+
+        def rows(query: str) -> list[tuple[Any, ...]]:
+            return reader.query(query, max_rows=big).rows
+
+        self.properties = {r[0].value: int(r[1].value)
+                           for r in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+        self.classes = {r[0].value: int(r[1].value) for r in rows(
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c")}
+        self.total = sum(self.properties.values())
+        minted = " || ".join(f'STRSTARTS(STR(?s), "{prefix}")' for prefix in _minted_prefixes(base))
+        self.entities = int(rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o }} }} "
+                                 f"FILTER(isIRI(?s) && ({minted})) }}")[0][0].value)
+        self.years = sorted(r[0].value for r in rows(
+            f"SELECT DISTINCT ?y WHERE {{ ?s ?p ?y FILTER(isLiteral(?y) && DATATYPE(?y) = <{XSD.gYear}>) }}"))
+        self.sources = sorted((r[0] for r in rows(f"SELECT DISTINCT ?u WHERE {{ ?s <{SCHEMA.url}> ?u }}")), key=str)
+
+    def is_subject(self, iri: str) -> bool:
+        return next(iter(self.reader.triples(ox.NamedNode(iri), None, None)), None) is not None
+
+    def has(self, t: ox.Triple) -> bool:
+        return next(iter(self.reader.triples(t.subject, t.predicate, t.object)), None) is not None  # type: ignore[arg-type]
+
+
+def _vocabularies(triples: list[ox.Triple], stored: _StoredFigures) -> list[str]:
     """The namespaces of every property and class used, as VoID vocabularies (ours included)."""
     rdf_type = str(RDF.type)
     used = {t.predicate.value for t in triples} | {t.object.value for t in triples if t.predicate.value == rdf_type}
+    used |= set(stored.properties) | set(stored.classes)
     spaces = sorted(set(PREFIXES.values()), key=len, reverse=True)
     found = set()
     for iri in used:
@@ -262,11 +300,12 @@ def _slugs(iris_: list[str]) -> dict[str, str]:
             for iri, value in out.items()}
 
 
-def void_statistics(base: str, triples: list[ox.Triple]) -> list[ox.Triple]:
+def void_statistics(base: str, stored: _StoredFigures, description: list[ox.Triple]) -> list[ox.Triple]:
     """VoID figures of the whole export, these statistics included: triples, entities (IRIs we mint
     used as subjects), classes, properties, and a class and a property partition for each.
 
-    The figures count the triples that carry them, so they are computed to a fixed point.
+    The figures count the triples that carry them, so they are computed to a fixed point: the stored
+    graph's figures plus those of the description and statistics triples it does not already hold.
     """
     n, integer = ox.NamedNode, ox.NamedNode(str(XSD.integer))
     ds = n(dataset_iri(base))
@@ -274,28 +313,45 @@ def void_statistics(base: str, triples: list[ox.Triple]) -> list[ox.Triple]:
     import re
 
     pattern = re.compile(uri_pattern(base))
+    held: dict[ox.Triple, bool] = {}
+
+    def new_triples(stats: list[ox.Triple]) -> list[ox.Triple]:
+        out = []
+        for t in dict.fromkeys([*description, *stats]):  # a graph: each triple once
+            if t not in held:
+                held[t] = stored.has(t)
+            if not held[t]:
+                out.append(t)
+        return out
 
     def figures(stats: list[ox.Triple]) -> list[ox.Triple]:
-        everything = list(dict.fromkeys([*triples, *stats]))  # a graph: each triple once
-        classes: dict[str, set[str]] = {}
-        properties: dict[str, int] = {}
-        for t in everything:
+        extra = new_triples(stats)
+        properties = dict(stored.properties)
+        classes = dict(stored.classes)
+        members: dict[str, set[str]] = {}
+        for t in extra:
             properties[t.predicate.value] = properties.get(t.predicate.value, 0) + 1
             if t.predicate.value == rdf_type:
-                classes.setdefault(t.object.value, set()).add(t.subject.value)
-        entities = {t.subject.value for t in everything if pattern.match(t.subject.value)}
+                members.setdefault(t.object.value, set()).add(t.subject.value)
+        for cls, subjects in members.items():
+            # a subject stored with this type already counts; with no stored triple of this type it is new
+            fresh = {s for s in subjects if not stored.has(ox.Triple(n(s), n(rdf_type), n(cls)))} \
+                if cls in stored.classes else subjects
+            classes[cls] = classes.get(cls, 0) + len(fresh)
+        new_subjects = {t.subject.value for t in extra if isinstance(t.subject, ox.NamedNode)}
+        entities = stored.entities + sum(1 for s in new_subjects if pattern.match(s) and not stored.is_subject(s))
         out = [
-            ox.Triple(ds, n(str(VOID.triples)), ox.Literal(str(len(everything)), datatype=integer)),
-            ox.Triple(ds, n(str(VOID.entities)), ox.Literal(str(len(entities)), datatype=integer)),
+            ox.Triple(ds, n(str(VOID.triples)), ox.Literal(str(stored.total + len(extra)), datatype=integer)),
+            ox.Triple(ds, n(str(VOID.entities)), ox.Literal(str(entities), datatype=integer)),
             ox.Triple(ds, n(str(VOID.classes)), ox.Literal(str(len(classes)), datatype=integer)),
             ox.Triple(ds, n(str(VOID.properties)), ox.Literal(str(len(properties)), datatype=integer)),
         ]
         class_slugs, property_slugs = _slugs(sorted(classes)), _slugs(sorted(properties))
-        for cls, members in sorted(classes.items()):
+        for cls, count in sorted(classes.items()):
             part = n(instance_iri(base, "partisi", "kelas-" + class_slugs[cls]))
             out += [ox.Triple(ds, n(str(VOID.classPartition)), part), ox.Triple(part, n(rdf_type), n(str(VOID.Dataset))),
                     ox.Triple(part, n(str(VOID["class"])), n(cls)),
-                    ox.Triple(part, n(str(VOID.entities)), ox.Literal(str(len(members)), datatype=integer))]
+                    ox.Triple(part, n(str(VOID.entities)), ox.Literal(str(count), datatype=integer))]
         for prop, count in sorted(properties.items()):
             part = n(instance_iri(base, "partisi", "properti-" + property_slugs[prop]))
             out += [ox.Triple(ds, n(str(VOID.propertyPartition)), part), ox.Triple(part, n(rdf_type), n(str(VOID.Dataset))),

@@ -144,6 +144,31 @@ def build(data_dir: str | None, ontology_dir: str | None, store: str | None, bas
 
 
 @cli.command()
+@click.option("--innovations-per-year", type=click.IntRange(min=0), default=30_000, show_default=True,
+              help="Synthetic innovations per year.")
+@click.option("--years", type=click.IntRange(min=1), default=5, show_default=True, help="Number of years.")
+@click.option("--first-year", type=click.IntRange(min=1, max=9990), default=2020, show_default=True,
+              help="The first year.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="A new or empty folder for the tables.")
+@_handle_errors
+def generate(innovations_per_year: int, years: int, first_year: int, seed: int, output: Path) -> None:
+    """Write synthetic national data (marked synthetic) over the real skeleton, in the format of data/."""
+    from .generate import generate as write
+    from .progress import Progress
+
+    bar = Progress("generate", "inovasi")
+    try:
+        report = write(output, innovations_per_year=innovations_per_year, years=years, seed=seed,
+                       first_year=first_year, progress=bar.update)
+    finally:
+        bar.close()
+    click.echo(f"wrote {report.total} synthetic rows into {report.folder} "
+               f"(build it with: inovasi-kg build --data {report.folder})")
+
+
+@cli.command()
 @data_option
 @ontology_option
 @base_option

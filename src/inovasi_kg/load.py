@@ -7,7 +7,9 @@ collected and the first is raised with the rest attached (`DataError.others`).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -126,8 +128,14 @@ def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
 
 
 def _display(path: Path) -> str:
+    """The path as messages show it: relative to the working folder where it lies inside it."""
+    return _display_in(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)
+def _display_in(path: Path, cwd: str) -> str:  # called for every row: resolving once per table is enough
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 
