@@ -15,7 +15,6 @@ sh:qualifiedValueShape (with sh:languageIn) with sh:qualifiedMinCount; sh:messag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +45,16 @@ _PROPERTY_KEYS = {"path", "minCount", "maxCount", "class", "datatype", "in", "ha
 
 class _Unsupported(Exception):
     """A shape the checker cannot translate (becomes an OntologyError naming the file)."""
+
+
+@dataclass(frozen=True)
+class _Focus:
+    """A shape's focus nodes: enumerated (to find what is missing), or as a test of a bound ?focus
+    (to keep the rows of a rare violation: the store scans the path once and tests only those rows)."""
+
+    nodes: str
+    test: str
+    subjects_of: frozenset[str] = frozenset()  # the predicates, when every focus is a subject of one of them
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,18 @@ def _term(node: Node) -> str:
     if isinstance(node, Literal):
         return _literal_sparql(node)
     raise _Unsupported(f"unsupported term {node!r} (IRIs and literals only)")
+
+
+_SUB = "%%subclasses:"
+
+
+def _subclasses(c: Node) -> str:
+    """A placeholder for the class and its subclasses in the data graph, filled in when the checks run."""
+    from rdflib import URIRef
+
+    if not isinstance(c, URIRef):
+        raise _Unsupported(f"unsupported class {c!r} (an IRI only)")
+    return f"{_SUB}{c}%%"
 
 
 def _keys(g: Graph, node: Node) -> dict[str, list[Node]]:
@@ -123,11 +144,13 @@ def _compile(g: Graph, Collection: Any) -> list[Check]:
         if unknown:
             raise _Unsupported(f"{name} uses {', '.join(sorted('sh:' + k for k in unknown))}, "
                                 "which the SPARQL checker does not support")
-        targets = [f"{{ ?t <{SUBCLASS}>* {_term(c)} . ?focus <{RDF_TYPE}> ?t }}" for c in keys.get("targetClass", [])]
+        targets = [f"{{ VALUES ?t {{ {_subclasses(c)} }} ?focus <{RDF_TYPE}> ?t }}" for c in keys.get("targetClass", [])]
         targets += [f"{{ ?focus {_term(p)} ?any }}" for p in keys.get("targetSubjectsOf", [])]
+        subjects_of = {str(p) for p in keys.get("targetSubjectsOf", [])} if "targetClass" not in keys else set()
         if not targets:
             raise _Unsupported(f"{name} has no target the SPARQL checker supports")
-        focus = "{ SELECT DISTINCT ?focus WHERE { " + " UNION ".join(targets) + " } }"
+        focus = _Focus("{ SELECT DISTINCT ?focus WHERE { " + " UNION ".join(targets) + " } }",
+                       "FILTER EXISTS { " + " UNION ".join(targets) + " }", frozenset(subjects_of))
         for prop in keys.get("property", []):
             checks += _property_checks(g, name, focus, prop, Collection)
     return checks
@@ -138,7 +161,7 @@ def _severity(values: dict[str, list[Node]]) -> str:
     return str(node).rsplit("#", 1)[-1].lower() if node is not None else "violation"
 
 
-def _property_checks(g: Graph, shape: str, focus: str, prop: Node, collection: Any) -> list[Check]:
+def _property_checks(g: Graph, shape: str, focus: _Focus, prop: Node, collection: Any) -> list[Check]:
     from rdflib import BNode, URIRef
 
     keys = _keys(g, prop)
@@ -151,7 +174,11 @@ def _property_checks(g: Graph, shape: str, focus: str, prop: Node, collection: A
         path, path_iri = _iri(str(path_node)), str(path_node)
     elif isinstance(path_node, BNode) and (first := list(collection(g, path_node))) \
             and all(isinstance(p, URIRef) for p in first):
-        path, path_iri = "/".join(_iri(str(p)) for p in first), None
+        # a sequence as a chain of patterns (the store evaluates a path inside NOT EXISTS unbound)
+        steps = [_iri(str(p)) for p in first]
+        path = " ?step1 . ".join(steps[:1]) if len(steps) == 1 else " ".join(
+            f"{step} ?step{i} . ?step{i}" for i, step in enumerate(steps[:-1], 1)) + " " + steps[-1]
+        path_iri = None
     else:
         raise _Unsupported(f"a property shape of {shape} has a path the SPARQL checker does not support")
     message = str(_one(keys, "message") or "")
@@ -161,20 +188,31 @@ def _property_checks(g: Graph, shape: str, focus: str, prop: Node, collection: A
     def add(component: str, query: str) -> None:
         out.append(Check(shape, component, path_iri, severity, message, query))
 
-    def values(condition: str) -> str:
-        return f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value . FILTER({condition}) }}"
+    # a value of the path is enough to be a focus when the shape targets the subjects of that very predicate
+    test = "" if path_iri is not None and path_iri in focus.subjects_of else focus.test
 
-    def count(having: str) -> str:
-        return (f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus {path} ?value }} }} "
-                f"GROUP BY ?focus HAVING ({having})")
+    def values(condition: str) -> str:
+        return f"SELECT DISTINCT ?focus ?value WHERE {{ ?focus {path} ?value . FILTER({condition}) {test} }}"
+
+    def fewer(n: int, value_filter: str = "") -> str:
+        if n == 1:  # none at all: a left join that finds nothing (the store evaluates NOT EXISTS of a join unbound)
+            return (f"SELECT DISTINCT ?focus WHERE {{ {focus.nodes} OPTIONAL {{ ?focus {path} ?value {value_filter} }} "
+                    "FILTER(!BOUND(?value)) }")
+        return (f"SELECT ?focus WHERE {{ {focus.nodes} OPTIONAL {{ ?focus {path} ?value {value_filter} }} }} "
+                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {n})")
+
+    def more(n: int) -> str:
+        return (f"SELECT ?focus WHERE {{ {{ SELECT ?focus WHERE {{ ?focus {path} ?value }} GROUP BY ?focus "
+                f"HAVING (COUNT(DISTINCT ?value) > {n}) }} {test} }}")
 
     def has_class(c: Node) -> str:
-        return f"EXISTS {{ ?c <{SUBCLASS}>* {_term(c)} . ?value <{RDF_TYPE}> ?c }}"
+        return f"EXISTS {{ VALUES ?c {{ {_subclasses(c)} }} ?value <{RDF_TYPE}> ?c }}"
 
     if "minCount" in keys:
-        add("minCount", count(f"COUNT(DISTINCT ?value) < {int(_one(keys, 'minCount'))}"))
+        if int(_one(keys, "minCount")) > 0:
+            add("minCount", fewer(int(_one(keys, "minCount"))))
     if "maxCount" in keys:
-        add("maxCount", count(f"COUNT(DISTINCT ?value) > {int(_one(keys, 'maxCount'))}"))
+        add("maxCount", more(int(_one(keys, "maxCount"))))
     for c in keys.get("class", []):
         add("class", values(f"!{has_class(c)}"))
     if "datatype" in keys:
@@ -187,7 +225,7 @@ def _property_checks(g: Graph, shape: str, focus: str, prop: Node, collection: A
         members = ", ".join(_term(m) for m in collection(g, _one(keys, "in")))
         add("in", values(f"?value NOT IN ({members})"))
     for v in keys.get("hasValue", []):
-        add("hasValue", f"SELECT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {path} {_term(v)} }} }}")
+        add("hasValue", f"SELECT ?focus WHERE {{ {focus.nodes} FILTER NOT EXISTS {{ ?focus {path} {_term(v)} }} }}")
     if "pattern" in keys:
         pattern = _literal_sparql(_one(keys, "pattern"))
         flags = f", {_literal_sparql(_one(keys, 'flags'))}" if "flags" in keys else ""
@@ -202,9 +240,9 @@ def _property_checks(g: Graph, shape: str, focus: str, prop: Node, collection: A
         matches = " || ".join(f"langMatches(LANG(?value), \"{t}\")" for t in tags) or "false"
         add("languageIn", values(f"!isLiteral(?value) || !({matches})"))
     if _one(keys, "uniqueLang") is not None and bool(_one(keys, "uniqueLang").toPython()):
-        add("uniqueLang", f"SELECT DISTINCT ?focus WHERE {{ {focus} ?focus {path} ?value . ?focus {path} ?other . "
-                          "FILTER(isLiteral(?value) && LANG(?value) != '' && ?other != ?value "
-                          "&& LCASE(LANG(?other)) = LCASE(LANG(?value))) }")
+        add("uniqueLang", f"SELECT DISTINCT ?focus WHERE {{ {{ SELECT ?focus WHERE {{ ?focus {path} ?value "
+                          "FILTER(isLiteral(?value) && LANG(?value) != '') } GROUP BY ?focus (LCASE(LANG(?value))) "
+                          f"HAVING (COUNT(DISTINCT ?value) > 1) }} {test} }}")
     for alternatives in keys.get("or", []):
         shapes = list(collection(g, alternatives))
         classes = []
@@ -222,25 +260,46 @@ def _property_checks(g: Graph, shape: str, focus: str, prop: Node, collection: A
                                 "not support (sh:languageIn with sh:qualifiedMinCount only)")
         tags = [str(t) for t in collection(g, qualified["languageIn"][0])]
         matches = " || ".join(f"langMatches(LANG(?value), \"{t}\")" for t in tags)
-        add("qualifiedMinCount", f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus {path} ?value "
-                                 f"FILTER(isLiteral(?value) && ({matches})) }} }} GROUP BY ?focus "
-                                 f"HAVING (COUNT(DISTINCT ?value) < {int(_one(keys, 'qualifiedMinCount'))})")
+        add("qualifiedMinCount", fewer(int(_one(keys, "qualifiedMinCount")),
+                                       f"FILTER(isLiteral(?value) && ({matches}))"))
     return out
 
 
-def _rows(reader: Reader, check: Check) -> Iterator[tuple[Any, ...]]:
-    result = reader.query(check.query, max_rows=10_000_000)
-    yield from result.rows
+def _resolve(reader: Reader, checks: list[Check]) -> list[Check]:
+    """The checks with each class placeholder replaced by the class and its subclasses (rdfs:subClassOf*,
+    as SHACL reads sh:class and sh:targetClass), asked of the data graph once per class."""
+    import re
+
+    found: dict[str, str] = {}
+    out = []
+    for check in checks:
+        for iri in re.findall(re.escape(_SUB) + r"(.*?)%%", check.query):
+            if iri not in found:
+                rows = reader.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{iri}> }}", max_rows=1_000_000).rows
+                found[iri] = " ".join(sorted({f"<{r[0].value}>" for r in rows if isinstance(r[0], ox.NamedNode)}
+                                             | {f"<{iri}>"}))
+        query = re.sub(re.escape(_SUB) + r"(.*?)%%", lambda m: found[m.group(1)], check.query)
+        out.append(Check(check.shape, check.component, check.path, check.severity, check.message, query))
+    return out
+
+
+def _rows(reader: Reader, check: Check) -> list[tuple[Any, ...]]:
+    return reader.query(check.query, max_rows=10_000_000).rows
 
 
 def sparql_findings(reader: Reader, shapes: Path) -> tuple[bool, list[Finding]]:
     """Every SHACL result of the shapes over the graph in `reader`, as findings (same form as pyshacl's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .namespaces import curie
     from .validate import Finding
 
+    checks = _resolve(reader, compile_shapes(shapes))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the store answers outside the GIL: two at a time
+        answers = list(pool.map(lambda check: _rows(reader, check), checks))
     findings = []
-    for check in compile_shapes(shapes):
-        for row in _rows(reader, check):
+    for check, rows in zip(checks, answers, strict=True):
+        for row in rows:
             focus, value = row[0], row[1] if len(row) > 1 else None
             details = []
             if check.path is not None:
