@@ -14,6 +14,7 @@ Names do not shadow the stage modules: `import inovasi_kg.build` is the build st
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from . import pipeline
@@ -29,7 +30,8 @@ from .validate import ValidationReport
 __all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "publish", "render_graph", "stats", "validate_data"]
 
 
-def build_store(settings: Settings | None = None, *, force: bool = False) -> BuildReport:
+def build_store(settings: Settings | None = None, *, force: bool = False,
+                progress: Callable[[int, int | None], None] | None = None) -> BuildReport:
     """Load, build, materialize, validate and store the graph; skip when no input changed.
 
     Raises StoreError when the store location is not ours (nothing is touched), DataError or
@@ -38,7 +40,7 @@ def build_store(settings: Settings | None = None, *, force: bool = False) -> Bui
     settings = settings or Settings.load()
     backend = open_backend(settings)
     try:
-        return pipeline.build(settings, backend, force=force)
+        return pipeline.build(settings, backend, force=force, progress=progress)
     finally:
         backend.close()
 

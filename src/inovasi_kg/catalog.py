@@ -221,12 +221,13 @@ def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, st
     return triples
 
 
-def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
+def catalog_quads(reader: Reader, base: str, years: set[str] | None = None) -> Iterator[ox.Quad]:
     """The description of the graph in `reader`, with its VoID statistics, as default-graph quads to add.
 
     The figures of the stored graph are aggregates the store computes (no triple is copied into Python);
-    only the description's own few thousand triples are counted here."""
-    base_figures = _StoredFigures(reader, base)
+    only the description's own few thousand triples are counted here. `years`, the xsd:gYear values of
+    the stored graph, when the caller saw them go in (asked of the store otherwise)."""
+    base_figures = _StoredFigures(reader, base, years)
     span = (base_figures.years[0], base_figures.years[-1]) if base_figures.years else ("2017", "2017")
     sources = base_figures.sources
     description = catalog_triples(base, sources, span)  # type: ignore[arg-type]
@@ -240,7 +241,7 @@ def catalog_quads(reader: Reader, base: str) -> Iterator[ox.Quad]:
 class _StoredFigures:
     """What VoID and DCAT need to know of the stored graph, as aggregate queries."""
 
-    def __init__(self, reader: Reader, base: str) -> None:
+    def __init__(self, reader: Reader, base: str, years: set[str] | None = None) -> None:
         self.reader = reader
         big = 100_000_000
 
@@ -252,11 +253,13 @@ class _StoredFigures:
         self.classes = {r[0].value: int(r[1].value) for r in rows(
             f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c")}
         self.total = sum(self.properties.values())
-        minted = " || ".join(f'STRSTARTS(STR(?s), "{prefix}")' for prefix in _minted_prefixes(base))
-        self.entities = int(rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o }} }} "
-                                 f"FILTER(isIRI(?s) && ({minted})) }}")[0][0].value)
-        self.years = sorted(r[0].value for r in rows(
-            f"SELECT DISTINCT ?y WHERE {{ ?s ?p ?y FILTER(isLiteral(?y) && DATATYPE(?y) = <{XSD.gYear}>) }}"))
+        prefixes = tuple(_minted_prefixes(base))  # checked here: the store would decode every triple's subject
+        self.entities = sum(1 for r in rows("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+                            if r[0].value.startswith(prefixes))
+        if years is None:
+            years = {r[0].value for r in rows(
+                f"SELECT DISTINCT ?y WHERE {{ ?s ?p ?y FILTER(isLiteral(?y) && DATATYPE(?y) = <{XSD.gYear}>) }}")}
+        self.years = sorted(years)
         self.sources = sorted((r[0] for r in rows(f"SELECT DISTINCT ?u WHERE {{ ?s <{SCHEMA.url}> ?u }}")), key=str)
 
     def is_subject(self, iri: str) -> bool:

@@ -133,8 +133,14 @@ def cli() -> None:
 def build(data_dir: str | None, ontology_dir: str | None, store: str | None, base_iri: str | None,
           force: bool) -> None:
     """Load and check the tables, build, validate and store the graph."""
+    from .progress import Progress
+
     settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, store=store, base_iri=base_iri)
-    report = api.build_store(settings, force=force)
+    bar = Progress("build", "triples")
+    try:
+        report = api.build_store(settings, force=force, progress=bar.update)
+    finally:
+        bar.close()
     if report.skipped:
         click.echo(f"store {report.store} is up to date ({report.rows} rows); nothing to do (use --force to rebuild)")
         return

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from .validate import Finding, ValidationReport, quality_findings
 __all__ = ["BuildReport", "Inputs", "build", "check", "fingerprint", "graph_quads", "load_inputs", "validate"]
 
 _SEARCH_ENTRY = ox.NamedNode(SEARCH_ENTRY)
+_GYEAR = ox.NamedNode(PREFIXES["xsd"] + "gYear")
 _LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["skos"] + "hiddenLabel"}
 _SEPARATOR = "\u001f"  # never in a label: the loader refuses control characters
 
@@ -50,6 +52,7 @@ class BuildReport:
     rows: int = 0
     triples: int = 0
     findings: list[Finding] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
 
 @dataclass
@@ -84,46 +87,86 @@ def fingerprint(settings: Settings, inputs: Inputs) -> str:
     return digest.hexdigest()
 
 
-def graph_quads(inputs: Inputs, base: str) -> Iterator[ox.Quad]:
+def graph_quads(inputs: Inputs, base: str, years: set[str] | None = None) -> Iterator[ox.Quad]:
     """The graph as quads: ontology and instances, materialized, in the default graph; and each label's
-    folded search entry in the internal search graph (never exported)."""
+    folded search entry in the internal search graph (never exported). `years` collects every xsd:gYear
+    value on the way (for the catalog's temporal coverage)."""
     default = ox.DefaultGraph()
     for t in materialize(itertools.chain(inputs.ontology.triples, iter_instance_triples(inputs.data, base)),
                          inputs.ontology):
-        yield ox.Quad(t.subject, t.predicate, t.object, default)
-        if t.predicate.value in _LABELS and isinstance(t.object, ox.Literal):
-            entry = fold(t.object.value) + _SEPARATOR + t.object.value
-            yield ox.Quad(t.subject, _SEARCH_ENTRY, ox.Literal(entry, language=t.object.language), SEARCH_GRAPH)
+        o = t.object
+        yield ox.Quad(t.subject, t.predicate, o, default)
+        if isinstance(o, ox.Literal):
+            if t.predicate.value in _LABELS:
+                entry = fold(o.value) + _SEPARATOR + o.value
+                yield ox.Quad(t.subject, _SEARCH_ENTRY, ox.Literal(entry, language=o.language), SEARCH_GRAPH)
+            elif years is not None and o.datatype == _GYEAR:
+                years.add(o.value)
 
 
 def check(reader: Reader, shapes: Path, base: str) -> ValidationReport:
     """SHACL shapes (as SPARQL over the store: see shacl.py) and data-quality findings over `reader`."""
-    conforms, findings = sparql_findings(reader, shapes)
-    findings += quality_findings(reader, base)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the quality queries beside the shape checks
+        quality = pool.submit(quality_findings, reader, base)
+        conforms, findings = sparql_findings(reader, shapes)
+        findings += quality.result()
     conforms = conforms and not any(f.severity == "violation" for f in findings)
     return ValidationReport(conforms, findings, reader.count())
 
 
-def build(settings: Settings, backend: Backend, *, force: bool = False) -> BuildReport:
+def build(settings: Settings, backend: Backend, *, force: bool = False,
+          progress: Callable[[int, int | None], None] | None = None) -> BuildReport:
     """Load, build, materialize, validate and store the graph; skip when no input changed and the
     store is intact. StoreError (location not ours, nothing touched), DataError/OntologyError, or
-    ValidationFailed; the old contents are kept then."""
+    ValidationFailed; the old contents are kept then. `progress(quads, None)` is called as quads stream in."""
     backend.check_writable()
+    clock = _Clock()
     inputs = load_inputs(settings)
     digest = fingerprint(settings, inputs)
     if not force and backend.fingerprint() == digest and backend.intact():
         return BuildReport(backend.location, skipped=True, rows=inputs.data.count())
-    report = BuildReport(backend.location, skipped=False, rows=inputs.data.count())
+    report = BuildReport(backend.location, skipped=False, rows=inputs.data.count(), seconds=clock.lap("load"))
     with backend.replacing() as new:
-        new.add(graph_quads(inputs, settings.base_iri))
+        years: set[str] = set()
+        new.add(_counted(graph_quads(inputs, settings.base_iri, years), progress))
+        clock.lap("store")
         result = check(new, inputs.shapes, settings.base_iri)
+        clock.lap("validate")
         if not result.conforms:
             raise ValidationFailed("the built graph does not conform:\n" + result.text())
-        new.add(list(catalog_quads(new, settings.base_iri)))
+        new.add(list(catalog_quads(new, settings.base_iri, years)))
         report.triples = new.count()
         report.findings = result.findings
+        clock.lap("catalog")
         new.commit(digest)
+        clock.lap("commit")
     return report
+
+
+class _Clock:
+    """Wall time per stage, into one dict."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> dict[str, float]:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self.last
+        self.last = now
+        return self.seconds
+
+
+def _counted(quads: Iterator[ox.Quad], progress: Callable[[int, int | None], None] | None) -> Iterator[ox.Quad]:
+    if progress is None:
+        yield from quads
+        return
+    for n, q in enumerate(quads, 1):
+        if not n % 50_000:
+            progress(n, None)
+        yield q
 
 
 def validate(settings: Settings) -> ValidationReport:
