@@ -46,8 +46,10 @@ def test_only_the_backends_touch_the_store_class() -> None:
 def test_no_inline_sparql_outside_queries_and_backends() -> None:
     src = ROOT / "src" / "inovasi_kg"
     pattern = re.compile(r"\b(SELECT|CONSTRUCT|ASK)\b[^\n]*\bWHERE\b|\bSELECT\s+\?", re.IGNORECASE)
+    # shacl.py is the compiler that writes the shapes' queries from ontology/shapes.ttl
     found = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
-                   if not str(p.relative_to(src)).startswith("store/") and pattern.search(p.read_text(encoding="utf-8")))
+                   if not str(p.relative_to(src)).startswith("store/") and p.name != "shacl.py"
+                   and pattern.search(p.read_text(encoding="utf-8")))
     assert found == []
 
 

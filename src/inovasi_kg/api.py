@@ -20,7 +20,7 @@ from pathlib import Path
 from . import pipeline
 from .catalog import DISTRIBUTIONS, catalog_only
 from .export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
-from .kg import ClassCount, open_graph
+from .kg import NODE_LIMIT, ClassCount, open_graph
 from .ontology import document
 from .pipeline import BuildReport
 from .settings import Settings
@@ -84,14 +84,16 @@ def resources_ontology(settings: Settings) -> Path:
 
 def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None,
                  depth: int = 2, classes: list[str] | None = None, exclude: list[str] | None = None,
-                 scaffolding: bool = False) -> bytes:
+                 scaffolding: bool = False, overview: bool = False, node_limit: int = NODE_LIMIT) -> bytes:
     """The relationship graph (or a focused/filtered view of it) as an offline HTML page or a network file.
 
     `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend;
-    `scaffolding` also shows the ontology's classes, properties and code lists.
+    `scaffolding` also shows the ontology's classes, properties and code lists; `overview` shows the
+    country by province and class. A view of more than `node_limit` nodes is refused with advice.
     """
     with open_graph(settings or Settings.load()) as kg:
-        return kg.render(fmt, focus=focus, depth=depth, classes=classes, exclude=exclude, scaffolding=scaffolding)
+        return kg.render(fmt, focus=focus, depth=depth, classes=classes, exclude=exclude, scaffolding=scaffolding,
+                         overview=overview, node_limit=node_limit)
 
 
 def stats(settings: Settings | None = None) -> list[ClassCount]:

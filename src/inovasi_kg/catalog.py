@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from .formats import Format, fmt
 from .iris import DATASET_KEY, dataset_iri, distribution_iri, dump_url, id_space, instance_iri, rights_iri
-from .namespaces import DCAT, DCTERMS, IDA_NS, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
+from .namespaces import DCAT, DCTERMS, IDA_NS, PREFIXES, RDF, RDFS, SKOS, VOID, XSD
 
 if TYPE_CHECKING:
     from .store import Reader
@@ -248,19 +248,17 @@ class _StoredFigures:
         def rows(query: str) -> list[tuple[Any, ...]]:
             return reader.query(query, max_rows=big).rows
 
-        self.properties = {r[0].value: int(r[1].value)
-                           for r in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-        self.classes = {r[0].value: int(r[1].value) for r in rows(
-            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c")}
+        from .queries import internal
+
+        self.properties = {r[0].value: int(r[1].value) for r in rows(internal("tripel-per-properti"))}
+        self.classes = {r[0].value: int(r[1].value) for r in rows(internal("anggota-per-kelas"))}
         self.total = sum(self.properties.values())
         prefixes = tuple(_minted_prefixes(base))  # checked here: the store would decode every triple's subject
-        self.entities = sum(1 for r in rows("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
-                            if r[0].value.startswith(prefixes))
+        self.entities = sum(1 for r in rows(internal("subjek-iri")) if r[0].value.startswith(prefixes))
         if years is None:
-            years = {r[0].value for r in rows(
-                f"SELECT DISTINCT ?y WHERE {{ ?s ?p ?y FILTER(isLiteral(?y) && DATATYPE(?y) = <{XSD.gYear}>) }}")}
+            years = {r[0].value for r in rows(internal("tahun"))}
         self.years = sorted(years)
-        self.sources = sorted((r[0] for r in rows(f"SELECT DISTINCT ?u WHERE {{ ?s <{SCHEMA.url}> ?u }}")), key=str)
+        self.sources = sorted((r[0] for r in rows(internal("url-sumber"))), key=str)
 
     def is_subject(self, iri: str) -> bool:
         return next(iter(self.reader.triples(ox.NamedNode(iri), None, None)), None) is not None

@@ -156,10 +156,13 @@ def build(data_dir: str | None, ontology_dir: str | None, store: str | None, bas
 @click.option("--first-year", type=click.IntRange(min=1, max=9990), default=2020, show_default=True,
               help="The first year.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--province", "provinces", multiple=True, metavar="CODE",
+              help="Only the governments of this province (repeatable), e.g. 33; default: the whole country.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="A new or empty folder for the tables.")
 @_handle_errors
-def generate(innovations_per_year: int, years: int, first_year: int, seed: int, output: Path) -> None:
+def generate(innovations_per_year: int, years: int, first_year: int, seed: int, provinces: tuple[str, ...],
+             output: Path) -> None:
     """Write synthetic national data (marked synthetic) over the real skeleton, in the format of data/."""
     from .generate import generate as write
     from .progress import Progress
@@ -167,7 +170,7 @@ def generate(innovations_per_year: int, years: int, first_year: int, seed: int, 
     bar = Progress("generate", "inovasi")
     try:
         report = write(output, innovations_per_year=innovations_per_year, years=years, seed=seed,
-                       first_year=first_year, progress=bar.update)
+                       first_year=first_year, provinces=list(provinces) or None, progress=bar.update)
     finally:
         bar.close()
     click.echo(f"wrote {report.total} synthetic rows into {report.folder} "
@@ -351,11 +354,15 @@ def describe(node: str, lang: str | None, store: str | None) -> None:
 @click.option("--class", "classes", multiple=True, help="Keep only nodes of this class (repeatable), e.g. InovasiDaerah.")
 @click.option("--exclude-class", "exclude", multiple=True, help="Leave out nodes of this class (repeatable).")
 @click.option("--scaffolding", is_flag=True, help="Also show ontology classes, properties and code lists.")
+@click.option("--overview", is_flag=True, help="The country by province and class, with counts (for large graphs).")
+@click.option("--node-limit", type=int, default=None,
+              help="Refuse a view of more nodes than this, with advice (default 2000).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=_help("lang"))
 @store_option
 @_handle_errors
 def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | None, classes: tuple[str, ...],
-                  exclude: tuple[str, ...], scaffolding: bool, lang: str | None, store: str | None) -> None:
+                  exclude: tuple[str, ...], scaffolding: bool, overview: bool, node_limit: int | None, lang: str | None,
+                  store: str | None) -> None:
     """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
     from .errors import UsageError
     from .export import write_output
@@ -364,8 +371,11 @@ def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | 
         raise UsageError("--depth applies to --focus; give the node to start from with --focus")
     if output in (None, "-") and sys.stdout.isatty():
         raise UsageError("give -o FILE (e.g. -o graph.html), or redirect standard output to a file")
+    from .kg import NODE_LIMIT
+
     data = api.render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=2 if depth is None else depth,
-                            classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding)
+                            classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding,
+                            overview=overview, node_limit=NODE_LIMIT if node_limit is None else node_limit)
     where = write_output(output or "-", data)
     if output not in (None, "-"):
         click.echo(f"wrote {where}", err=True)

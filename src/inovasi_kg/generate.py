@@ -119,9 +119,11 @@ class _Tables:
 
 
 def generate(folder: Path, *, innovations_per_year: int = 30_000, years: int = 5, seed: int = 0,
-             first_year: int = 2020, source: Path | None = None,
+             first_year: int = 2020, source: Path | None = None, provinces: list[str] | None = None,
              progress: Callable[[int, int], None] | None = None) -> GenerateReport:
-    """Write the real tables plus synthetic rows into `folder` (new or empty; UsageError otherwise)."""
+    """Write the real tables plus synthetic rows into `folder` (new or empty; UsageError otherwise).
+
+    `provinces` (codes such as "33") limits the synthetic rows to the governments of those provinces."""
     if innovations_per_year < 0 or years < 1 or not 1 <= first_year <= 9999 - years:
         raise UsageError("--innovations-per-year must be 0 or more, --years 1 or more, years within 0001-9999")
     folder = Path(folder)
@@ -130,16 +132,25 @@ def generate(folder: Path, *, innovations_per_year: int = 30_000, years: int = 5
     folder.mkdir(parents=True, exist_ok=True)
     tables = _Tables(Path(source) if source else resources.data_dir(), folder)
     try:
-        _fill(tables, random.Random(seed), innovations_per_year, years, seed, first_year, progress)
+        _fill(tables, random.Random(seed), innovations_per_year, years, seed, first_year, progress, provinces)
     finally:
         tables.close()
     return GenerateReport(folder, dict(tables.rows))
 
 
 def _fill(t: _Tables, rnd: random.Random, per_year: int, years: int, seed: int, first_year: int,
-          progress: Callable[[int, int], None] | None) -> None:
+          progress: Callable[[int, int], None] | None, provinces: list[str] | None) -> None:
     regions = {r["id"]: r for r in t.real["wilayah"]}
-    governments = sorted((r for r in t.real["organisasi"] if r["kelas"] == "pemda"), key=lambda r: r["wilayah"])
+    wanted = set(provinces or [])
+    unknown = sorted(wanted - {r["id"] for r in regions.values() if r["kelas"] == "provinsi"})
+    if unknown:
+        raise UsageError(f"unknown province code(s): {', '.join(unknown)} (e.g. 33 for Jawa Tengah)")
+
+    def province_of(region: dict[str, str]) -> str:
+        return region["id"] if region["kelas"] == "provinsi" else region["bagian_dari"]
+
+    governments = sorted((r for r in t.real["organisasi"] if r["kelas"] == "pemda"
+                          and (not wanted or province_of(regions[r["wilayah"]]) in wanted)), key=lambda r: r["wilayah"])
     t.add("sumber", id=SOURCE, label_id=f"Data sintetis inovasi-kg (benih {seed}), bukan data nyata",
           label_en=f"inovasi-kg synthetic data (seed {seed}), not real data", sintetis="ya")
     agencies: dict[str, list[str]] = {}
@@ -179,7 +190,8 @@ def _fill(t: _Tables, rnd: random.Random, per_year: int, years: int, seed: int, 
                 progress(done, total)
         _awards(t, rnd, year, governments, regions)
     for region in t.real["wilayah"]:
-        _indicators(t, rnd, region, first_year, years)
+        if not wanted or province_of(region) in wanted:
+            _indicators(t, rnd, region, first_year, years)
     if progress is not None:
         progress(total, total)
 
@@ -189,11 +201,11 @@ def _awards(t: _Tables, rnd: random.Random, year: int, governments: list[dict[st
     edition = f"iga-{year}-sintetis"
     t.add("edisi_penghargaan", id=edition, label_id=f"Penghargaan Pemerintah Daerah Inovatif {year} (sintetis)",
           label_en=f"Innovative Government Award {year} (synthetic)", penghargaan="iga", tahun=year,
-          penyelenggara="kemendagri", jumlah_pemenang=30, sumber=SOURCE)
+          penyelenggara="kemendagri", sumber=SOURCE)
     for level, (category, name_id, name_en) in CATEGORIES.items():
         pool = [g for g in governments if regions[g["wilayah"]]["kelas"] == level]
-        winners = rnd.sample(pool, 10)
-        scores = sorted(rnd.sample(range(2000, 3000), 10), reverse=True)
+        winners = rnd.sample(pool, min(10, len(pool)))
+        scores = sorted(rnd.sample(range(2000, 3000), len(winners)), reverse=True)
         for rank, (gov, score) in enumerate(zip(winners, scores, strict=True), 1):
             region = regions[gov["wilayah"]]
             t.add("peringkat", id=f"{edition}.{category}.{rank}",

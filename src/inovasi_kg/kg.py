@@ -14,21 +14,24 @@ limit, the row cap and which columns of a named query are its parameters.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
-from .namespaces import PREFIXES, curie
+from .errors import QueryError, StoreError, UsageError
+from .namespaces import IDA, IDA_NS, PREFIXES, curie
 from .queries import NamedQuery, catalogue, closest, resolve_iri
 from .result import QueryResult
 from .settings import Settings
 from .sparql import check_query, execute, execute_named
 from .store import Backend, open_backend
 from .terms import fold
+
+# A graph picture of more nodes than this is refused with advice (a browser tab would freeze drawing it).
+NODE_LIMIT = 2000
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -244,25 +247,134 @@ class KnowledgeGraph:
 
     def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
                exclude: list[str] | None = None, scaffolding: bool = False,
-               page_of: Callable[[str], str | None] | None = None) -> bytes:
-        """The network (or a focused/filtered view of it) as an offline HTML page or a network file.
+               page_of: Callable[[str], str | None] | None = None, overview: bool = False,
+               node_limit: int = NODE_LIMIT) -> bytes:
+        """The network (or a focused/filtered view of it, or the national overview by province and class)
+        as an offline HTML page or a network file.
 
-        `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend.
+        `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend. A view
+        of more than `node_limit` nodes is refused with advice (a browser tab would freeze drawing it).
         """
         from .formats import NETWORK
         from .formats import fmt as format_named
         from .network import select_view, write_network
 
         kind = format_named(fmt, NETWORK).name
-        iri = self.resolve(focus) if focus is not None else None
-        # a focus may be any region or government, so its neighbourhood is taken from the whole skeleton
-        view = select_view(self.network(scaffolding=scaffolding, skeleton=iri is not None), focus=iri, depth=depth,
-                           classes=classes, exclude=exclude)
+        if node_limit < 1:
+            raise UsageError("the node limit must be 1 or more")
+        if overview:
+            if focus is not None or classes or exclude:
+                raise UsageError("the overview shows the whole country; leave out --focus, --class and --exclude-class")
+            view = self.overview()
+        else:
+            iri = self.resolve(focus) if focus is not None else None
+            if iri is None:
+                grown = self._grown_count()
+                if grown > node_limit:
+                    raise UsageError(self._advice(f"the whole graph has more than {grown:,} nodes"))
+                graph = self.network(scaffolding=scaffolding)
+            else:
+                graph = self._neighbourhood(iri, depth, node_limit, scaffolding)
+            view = select_view(graph, focus=iri, depth=depth, classes=classes, exclude=exclude)
+            if view.number_of_nodes() > node_limit:
+                raise UsageError(self._advice(f"this view has {view.number_of_nodes():,} nodes"))
         if kind == "html":
             from .networkpage import render_html
 
             return render_html(view, lang=self.settings.lang, page_of=page_of).encode("utf-8")
         return write_network(view, kind)
+
+    @staticmethod
+    def _advice(what: str) -> str:
+        return (f"{what}, more than a browser can draw smoothly (--node-limit); try --overview for the country by "
+                "province and class, --focus NODE --depth 1 for one government's neighbourhood, or --class to keep "
+                "some classes")
+
+    def _grown_count(self) -> int:
+        """Instances of the classes that grow with the data (innovations, agencies, rankings, observations):
+        a cheap lower bound of the picture's size, asked before reading the whole graph."""
+        from .queries import internal
+
+        return int(self.backend.query(internal("jumlah-bertumbuh")).rows[0][0].value)
+
+    def _neighbourhood(self, iri: str, depth: int, node_limit: int, scaffolding: bool) -> nx.MultiDiGraph:
+        """The picture of the nodes within `depth` links of `iri`, read node by node from the store (never
+        the whole graph); refused when it grows past the node limit."""
+        from .namespaces import OA, RDF, SKOS
+        from .network import rdf_to_networkx
+
+        type_ = ox.NamedNode(str(RDF.type))
+        near = {iri}
+        frontier = {iri}
+        for _ in range(depth):
+            following: set[str] = set()
+            for node in frontier:
+                term = ox.NamedNode(node)
+                for t in self.backend.triples(term, None, None):
+                    if isinstance(t.object, ox.NamedNode) and t.predicate != type_:
+                        following.add(t.object.value)
+                for t in self.backend.triples(None, None, term):
+                    if isinstance(t.subject, ox.NamedNode):
+                        following.add(t.subject.value)
+                if len(near | following) > 4 * node_limit:
+                    raise UsageError(self._advice(f"the neighbourhood of {iri} within {depth} links has more than "
+                                                  f"{4 * node_limit:,} nodes"))
+            frontier = following - near
+            near |= following
+        subjects = set(near)
+        for node in list(near):  # what the picture needs about them: quotes and their text
+            for t in self.backend.triples(ox.NamedNode(node), ox.NamedNode(str(IDA.kutipanSumber)), None):
+                subjects.add(t.object.value)
+                for sel in self.backend.triples(t.object, ox.NamedNode(str(OA.hasSelector)), None):  # type: ignore[arg-type]
+                    subjects.add(sel.object.value)
+        label = ox.NamedNode(str(SKOS.prefLabel))
+        vocabulary = [t for p in ("subClassOf",) for t in self.backend.triples(
+            None, ox.NamedNode(PREFIXES["rdfs"] + p), None)]
+        predicates = {t.predicate.value for s in near for t in self.backend.triples(ox.NamedNode(s), None, None)}
+        subset = [*vocabulary,
+                  *(t for p in predicates for t in self.backend.triples(ox.NamedNode(p), label, None)),
+                  *(t for s in sorted(subjects) for t in self.backend.triples(ox.NamedNode(s), None, None))]
+        return rdf_to_networkx(_Triples(subset), self.settings.lang, scaffolding=scaffolding, skeleton=True,
+                               base=self.settings.base_iri)
+
+    def overview(self) -> nx.MultiDiGraph:
+        """The country by province and class: a node per province, and one per class in it carrying the count."""
+        import networkx as nx
+
+        from .network import class_style
+
+        g = nx.MultiDiGraph()
+        rows = self.query("ikhtisar-provinsi").values()
+        for row in rows:
+            province, cls = row["provinsi"], row["kelas"].rsplit("#", 1)[-1]
+            if province not in g:
+                colour, kind_id, kind_en = class_style("Provinsi")
+                g.add_node(province, label=row["nama"] or province, label_id=row["nama"] or "", label_en="",
+                           iri=province, kelas="Provinsi", kelas_label=kind_id if self.settings.lang == "id" else kind_en,
+                           color=colour, quotes="", jumlah=0)
+            colour, kind_id, kind_en = class_style(cls)
+            node = f"{province}#{cls}"
+            g.add_node(node, label=f"{row['nama_kelas'] or cls}: {int(row['jumlah']):,}", label_id="", label_en="",
+                       iri=province, kelas=cls, kelas_label=kind_id if self.settings.lang == "id" else kind_en,
+                       color=colour, quotes="", jumlah=int(row["jumlah"]))
+            g.add_edge(node, province, key="ida:bagianDari", predicate=str(IDA_NS) + "bagianDari",
+                       label="bagian dari" if self.settings.lang == "id" else "part of")
+        return g
+
+
+class _Triples:
+    """A fixed set of triples read like a store (for a picture of part of the graph)."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self._triples = triples
+
+    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                obj: Any = None) -> Iterator[ox.Triple]:
+        for t in self._triples:
+            if (subject is None or t.subject == subject) and (predicate is None or t.predicate == predicate) \
+                    and (obj is None or t.object == obj):
+                yield t
+
 
 
 def open_graph(settings: Settings | None = None) -> KnowledgeGraph:

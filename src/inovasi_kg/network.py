@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -23,7 +24,6 @@ from .namespaces import IDA, IDA_NS, OA, PREFIXES, QB, RDF, SKOS, curie
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .store import Reader
 
 __all__ = ["CLASS_STYLE", "class_style", "rdf_to_networkx", "select_view", "write_network"]
 
@@ -110,7 +110,14 @@ def _most_specific(types: set[str], parents: dict[str, set[str]]) -> str:
     return names[0] if names else "Lainnya"
 
 
-def rdf_to_networkx(reader: Reader, lang: str = "id", *, scaffolding: bool = False, skeleton: bool = False,
+class TripleSource(Protocol):
+    """Anything that yields triples by pattern: a store reader, or a set of triples read from one."""
+
+    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                obj: Any = None) -> Iterator[ox.Triple]: ...
+
+
+def rdf_to_networkx(reader: TripleSource, lang: str = "id", *, scaffolding: bool = False, skeleton: bool = False,
                     base: str = "https://w3id.org/inovasi-daerah/") -> nx.MultiDiGraph:
     """The stored graph as a MultiDiGraph with string node ids (IRIs) and scalar attributes.
 

@@ -132,6 +132,16 @@ def catalogue() -> dict[str, NamedQuery]:
     return _catalogue_at(str(queries_dir()))
 
 
+@functools.lru_cache(maxsize=32)
+def internal(name: str) -> str:
+    """The text of an internal query (queries/intern/NAME.rq: figures the build and pages need), with
+    the project prologue."""
+    from .resources import queries_dir
+    from .sparql import prologue
+
+    return prologue() + (queries_dir() / "intern" / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def load_queries(folder: Path) -> dict[str, NamedQuery]:
     """Every `*.rq` of `folder` by name."""
     queries = {}

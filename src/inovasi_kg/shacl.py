@@ -270,12 +270,15 @@ def _resolve(reader: Reader, checks: list[Check]) -> list[Check]:
     as SHACL reads sh:class and sh:targetClass), asked of the data graph once per class."""
     import re
 
+    from .queries import internal
+
     found: dict[str, str] = {}
     out = []
     for check in checks:
         for iri in re.findall(re.escape(_SUB) + r"(.*?)%%", check.query):
             if iri not in found:
-                rows = reader.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{iri}> }}", max_rows=1_000_000).rows
+                rows = reader.query(internal("subkelas"), bindings={"kelas": ox.NamedNode(iri)},
+                                    max_rows=1_000_000).rows
                 found[iri] = " ".join(sorted({f"<{r[0].value}>" for r in rows if isinstance(r[0], ox.NamedNode)}
                                              | {f"<{iri}>"}))
         query = re.sub(re.escape(_SUB) + r"(.*?)%%", lambda m: found[m.group(1)], check.query)
