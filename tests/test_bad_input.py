@@ -41,7 +41,7 @@ def _bad_date(d: Path) -> None:
 
 def _missing_quote(d: Path) -> None:
     _edit(d / "inovasi.csv", "33.71.datago,", "33.71.datago-x,")
-    _edit(d / "inovasi.csv", ",,,,,q-tata-kelola;q-inovasi-opd-2017,iga-2017\n33.71.sipput", ",,,,,,iga-2017\n33.71.sipput")
+    _edit(d / "inovasi.csv", ",,,,,q-tata-kelola;q-inovasi-opd-2017,iga-2017,,\n33.71.sipput", ",,,,,,iga-2017,,\n33.71.sipput")
 
 
 def _bad_iri_character(d: Path) -> None:
@@ -111,7 +111,7 @@ def test_broken_turtle_in_ontology(built: tuple[Path, bytes], ontology_copy: Pat
     _edit(ontology_copy / "kode.ttl", "skos:notation \"badan\" ;", "skos:notation \"badan ;")
     result = CliRunner().invoke(cli, ["build", "--store", str(store), "--ontology", str(ontology_copy)])
     assert result.exit_code == 2, result.output
-    assert "kode.ttl:52: broken Turtle: Parser error at line 52" in result.stderr
+    assert "kode.ttl:53: broken Turtle: Parser error at line 53" in result.stderr
     after = CliRunner().invoke(cli, ["export", "--store", str(store), "--format", "ntriples"]).stdout_bytes
     assert after == before
 

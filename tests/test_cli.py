@@ -82,17 +82,17 @@ def test_build_then_skip_then_stats(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     first = CliRunner().invoke(cli, ["build", "--store", store])
     assert first.exit_code == 0, first.output
-    assert re.fullmatch(r"built \d+ triples from 142 rows into .*store \(1 finding\(s\); see `inovasi-kg validate`\)\n",
+    assert re.fullmatch(r"built \d+ triples from 1230 rows into .*store \(2 finding\(s\); see `inovasi-kg validate`\)\n",
                         first.output)
     second = CliRunner().invoke(cli, ["build", "--store", store])
-    assert "is up to date (142 rows); nothing to do" in second.output
+    assert "is up to date (1230 rows); nothing to do" in second.output
     stats = CliRunner().invoke(cli, ["stats", "--store", store])
     assert stats.exit_code == 0
     lines = {line.split()[1]: int(line.split()[0]) for line in stats.output.splitlines()[:-1]}
     assert lines["ida:Peringkat"] == 10
     assert lines["ida:InovasiDaerah"] == 8
     assert lines["ida:PerangkatDaerah"] == 6
-    assert lines["org:Organization"] == 19
+    assert lines["org:Organization"] == 561  # 552 governments, 6 agencies, 2 central bodies, Balitbang's predecessor
 
 
 def test_export_to_file_and_bad_base_iri(tmp_path: Path, settings: Settings) -> None:

@@ -25,16 +25,17 @@ def g(backend) -> nx.MultiDiGraph:  # type: ignore[no-untyped-def]
 
 
 def test_nodes_are_resources_with_class_label_and_iri(g: nx.MultiDiGraph) -> None:
-    assert g.number_of_nodes() == 116
-    assert g.number_of_edges() == 258
+    # the article's facts, and of the national skeleton only the provinces of the ranked cities they reach
+    assert g.number_of_nodes() == 124
+    assert g.number_of_edges() == 280
     counts: dict[str, int] = {}
     for _, d in g.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
-    assert counts == {"AcaraPenyerahan": 1, "AjangInovasi": 1, "AnotasiMutu": 1, "DataSetStatistik": 1,
+    assert counts == {"AcaraPenyerahan": 1, "AjangInovasi": 1, "AnotasiMutu": 2, "DataSetStatistik": 1,
                       "EdisiPenghargaan": 1, "InovasiDaerah": 8, "InstansiPusat": 2, "Jabatan": 5, "KegiatanInovasi": 2,
                       "Konsep": 20, "Kota": 10, "ObservasiIndikator": 3, "PemerintahDaerah": 10, "Penafsiran": 22, "Penghargaan": 1,
                       "PerangkatDaerah": 6, "Periode": 2, "Peringkat": 10, "PerubahanKelembagaan": 1,
-                      "ProdukHukum": 2, "ProdukInovasi": 3, "Provinsi": 1, "RancanganProdukHukum": 1, "UnitKerja": 1,
+                      "ProdukHukum": 2, "ProdukInovasi": 3, "Provinsi": 8, "RancanganProdukHukum": 1, "UnitKerja": 1,
                       "Visi": 1}
     rank = g.nodes[ID + "peringkat/iga-2017.kota.5"]
     assert (rank["label"], rank["label_en"], rank["kelas"], rank["ida:skor"], rank["ida:nomorPeringkat"]) == (
@@ -80,7 +81,7 @@ def test_class_filters(g: nx.MultiDiGraph) -> None:
     # pengelola x8, Kampung IT's pendamping, Krenova's penyelenggara, Kampung IT initiated through Krenova
     assert only.number_of_edges() == 11
     without = select_view(g, exclude=["Konsep", "Kota"])
-    assert without.number_of_nodes() == 116 - 20 - 10
+    assert without.number_of_nodes() == 124 - 20 - 10
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "cyjs"])
@@ -145,7 +146,7 @@ def test_scaffolding_is_left_out_by_default_and_shown_on_request(backend, g: nx.
     counts: dict[str, int] = {}
     for _, d in full.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
-    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (27, 76, 9, 7)
+    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (28, 79, 10, 7)
     assert "rdfs:subClassOf" in full.get_edge_data(onto + "Kota", onto + "Daerah")
     assert "rdf:type" in full.get_edge_data(ID + "inovasi/33.71.datago", onto + "InovasiDaerah")
-    assert full.number_of_nodes() == 116 + 27 + 76 + 9 + 7 + 1  # and the one code-list entry nothing uses
+    assert full.number_of_nodes() == 124 + 28 + 79 + 10 + 7 + 11  # and the 11 code-list entries nothing uses

@@ -6,9 +6,9 @@ Names do not shadow the stage modules: `import inovasi_kg.build` is the build st
     >>> from inovasi_kg import Settings, build_store, stats
     >>> settings = Settings.load(store="memory:doc-api")     # or a folder, e.g. var/store
     >>> build_store(settings).rows
-    142
+    1230
     >>> stats(settings)[0]
-    ClassCount(iri='http://rdfs.org/ns/void#Dataset', label='', count=280)
+    ClassCount(iri='http://www.w3.org/ns/prov#Entity', label='', count=1225)
 """
 
 from __future__ import annotations
