@@ -46,6 +46,7 @@ check: test
 
 # Benchmarks print ratios against a baseline measured in the same run (see benchmarks/).
 bench: $(STAMP)
+	$(BIN)/python benchmarks/national.py
 	$(BIN)/python benchmarks/graph_page.py
 
 # The web app beside rdflib-endpoint and Oxigraph's server under wrk (needs Debian's wrk).
