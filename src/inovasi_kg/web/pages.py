@@ -267,7 +267,7 @@ async def home(request: Request) -> Response:
     indicators_svg = bar_chart([(f"{r['name']} ({r['unit']})", float(r["value"]), False) for r in indicators],
                                title=text("indicators", lang))
     ours = [c for c in data["stats"] if c.iri.startswith(iris.ONTOLOGY_NS)]
-    top = [{"name": c.iri[len(iris.ONTOLOGY_NS):], "label": c.label or curie(c.iri), "count": c.count} for c in ours[:8]]
+    top = [{"name": c.iri[len(iris.ONTOLOGY_NS):], "label": c.label or curie(c.iri), "count": c.count} for c in ours[:12]]
     settings = request.app.state.settings
     origin = f"{request.url.scheme}://{request.url.netloc}"
     dumps = [{"name": f"inovasi-daerah.{ext}", "href": f"/dump/inovasi-daerah.{ext}"} for ext in ("ttl", "nt", "jsonld", "rdf")]
