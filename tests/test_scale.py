@@ -155,3 +155,30 @@ def test_the_graph_command_refuses_past_the_limit_and_writes_nothing(settings: S
     assert result.exit_code == 2 and "--overview" in result.output and not out.exists()
     result = CliRunner().invoke(cli, ["graph", "--store", settings.store, "-o", str(out)])
     assert result.exit_code == 0 and out.exists()
+
+
+def test_the_fast_n_triples_export_is_the_sorted_serialization() -> None:
+    """The store writes N-Triples and the lines are sorted: the same bytes as sorting the triples first,
+    for literals that are prefixes of each other, language tags, datatypes, escapes and non-ASCII text."""
+    import random
+
+    from inovasi_kg.export import serialize_sorted
+
+    rnd = random.Random(3)
+    texts = ["x", "x ", "x@", "xy", "x\ty", 'x"y', "x\\y", "x\ny", "é", "ē", "\U0001f600", "", "a b", "A", "Z"]
+    backend = MemoryBackend()
+    quads = []
+    for i in range(400):
+        s = ox.NamedNode(f"https://example.org/{rnd.choice(['a', 'a/b', 'ab', 'a-b', 'é'])}/{rnd.randrange(5)}")
+        p = ox.NamedNode(f"https://example.org/p{rnd.randrange(3)}")
+        kind = rnd.randrange(4)
+        text = rnd.choice(texts) + rnd.choice(texts)
+        o: ox.NamedNode | ox.Literal = (ox.Literal(text) if kind == 0 else ox.Literal(text, language=rnd.choice(["id", "en"]))
+                                        if kind == 1 else ox.Literal(str(i), datatype=ox.NamedNode(
+                                            "http://www.w3.org/2001/XMLSchema#integer")) if kind == 2
+                                        else ox.NamedNode(f"https://example.org/o{rnd.randrange(50)}"))
+        quads.append(ox.Quad(s, p, o, ox.DefaultGraph()))
+    backend.store.extend(quads)
+    expected = serialize_sorted(list(backend.triples()), ox.RdfFormat.N_TRIPLES)
+    assert backend.dump("ntriples") == expected
+    assert expected.count(b"\n") == len(set(quads))

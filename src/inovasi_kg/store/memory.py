@@ -60,6 +60,11 @@ class StoreReader:
 
         rdf = format_named(fmt, RDF).rdf
         assert rdf is not None
+        if rdf == ox.RdfFormat.N_TRIPLES:
+            # one triple a line: the engine writes them, and sorting the lines is sorting the triples
+            # (each line is the triple's subject, predicate and object in that order, then " .")
+            data = self.store.dump(format=rdf, from_graph=DEFAULT_GRAPH) or b""
+            return b"".join(sorted(data.splitlines(keepends=True)))
         return serialize_sorted(list(self.triples()), rdf)
 
 
