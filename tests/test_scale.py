@@ -93,8 +93,25 @@ def test_generate_refuses_a_folder_with_files_and_an_unknown_province(tmp_path: 
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
     with pytest.raises(UsageError, match="unknown province code"):
         generate(tmp_path / "new", innovations_per_year=1, years=1, provinces=["99"])
+    assert not (tmp_path / "new").exists()  # refused before anything was written
     result = CliRunner().invoke(cli, ["generate", "--innovations-per-year", "1", "--years", "1", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "not an empty folder" in result.output
+
+
+def test_a_generate_that_fails_midway_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import inovasi_kg.generate as gen
+
+    def broken(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gen, "_awards", broken)
+    with pytest.raises(OSError):
+        generate(tmp_path / "new", innovations_per_year=5, years=1)
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(OSError):
+        generate(tmp_path / "empty", innovations_per_year=5, years=1)
+    assert (tmp_path / "empty").is_dir() and list((tmp_path / "empty").iterdir()) == []  # the user's folder stays
 
 
 def test_the_synthetic_source_says_it_is_synthetic(synthetic_graph: KnowledgeGraph) -> None:

@@ -129,12 +129,26 @@ def generate(folder: Path, *, innovations_per_year: int = 30_000, years: int = 5
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} is not an empty folder; generate writes only into a new or empty folder")
+    source = Path(source) if source else resources.data_dir()
+    with (source / "wilayah.csv").open(encoding="utf-8", newline="") as f:
+        known = {r["id"] for r in csv.DictReader(f) if r["kelas"] == "provinsi"}
+    unknown = sorted(set(provinces or []) - known)
+    if unknown:
+        raise UsageError(f"unknown province code(s): {', '.join(unknown)} (e.g. 33 for Jawa Tengah)")
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    tables = _Tables(Path(source) if source else resources.data_dir(), folder)
+    tables = _Tables(source, folder)
     try:
-        _fill(tables, random.Random(seed), innovations_per_year, years, seed, first_year, progress, provinces)
-    finally:
-        tables.close()
+        try:
+            _fill(tables, random.Random(seed), innovations_per_year, years, seed, first_year, progress, provinces)
+        finally:
+            tables.close()
+    except BaseException:
+        for path, _ in tables.files.values():  # only what this run wrote; the folder too if it made it
+            path.unlink(missing_ok=True)
+        if created:
+            folder.rmdir()
+        raise
     return GenerateReport(folder, dict(tables.rows))
 
 
@@ -142,9 +156,6 @@ def _fill(t: _Tables, rnd: random.Random, per_year: int, years: int, seed: int, 
           progress: Callable[[int, int], None] | None, provinces: list[str] | None) -> None:
     regions = {r["id"]: r for r in t.real["wilayah"]}
     wanted = set(provinces or [])
-    unknown = sorted(wanted - {r["id"] for r in regions.values() if r["kelas"] == "provinsi"})
-    if unknown:
-        raise UsageError(f"unknown province code(s): {', '.join(unknown)} (e.g. 33 for Jawa Tengah)")
 
     def province_of(region: dict[str, str]) -> str:
         return region["id"] if region["kelas"] == "provinsi" else region["bagian_dari"]
