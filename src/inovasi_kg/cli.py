@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 import click
 
-from . import api
 from .errors import InovasiKGError, ValidationFailed
 from .formats import NETWORK, RDF, RESULTS, names
 from .settings import LANGUAGES, SETTINGS, Settings
@@ -22,6 +21,13 @@ from .settings import LANGUAGES, SETTINGS, Settings
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _api() -> Any:
+    """The API module, imported when a command needs it (a query never loads the build stages)."""
+    from . import api
+
+    return api
 
 
 def _help(name: str) -> str:
@@ -138,7 +144,7 @@ def build(data_dir: str | None, ontology_dir: str | None, store: str | None, bas
     settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, store=store, base_iri=base_iri)
     bar = Progress("build", "triples")
     try:
-        report = api.build_store(settings, force=force, progress=bar.update)
+        report = _api().build_store(settings, force=force, progress=bar.update)
     finally:
         bar.close()
     if report.skipped:
@@ -185,7 +191,7 @@ def generate(innovations_per_year: int, years: int, first_year: int, seed: int, 
 def validate(data_dir: str | None, ontology_dir: str | None, base_iri: str | None) -> None:
     """SHACL report plus data-quality findings; exit 0 when it conforms, 1 when not."""
     settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, base_iri=base_iri)
-    report = api.validate_data(settings)
+    report = _api().validate_data(settings)
     click.echo(report.text(), nl=False)
     if not report.conforms:
         raise ValidationFailed("the graph does not conform")
@@ -203,7 +209,7 @@ def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> No
     """Export the full graph (data, ontology, code lists, DCAT/VoID description)."""
     from .export import write_output
 
-    data = api.export_rdf(Settings.load(store=store), fmt, catalog_only=catalog)
+    data = _api().export_rdf(Settings.load(store=store), fmt, catalog_only=catalog)
     where = write_output(output or "-", data)
     if output not in (None, "-"):
         click.echo(f"wrote {where} ({len(data)} bytes)", err=True)
@@ -215,7 +221,7 @@ def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> No
 @_handle_errors
 def publish(store: str | None, build_dir: str | None) -> None:
     """Write every export and the catalog into the build folder."""
-    for path in api.publish(Settings.load(store=store, build_dir=build_dir)):
+    for path in _api().publish(Settings.load(store=store, build_dir=build_dir)):
         click.echo(f"wrote {path}")
 
 
@@ -225,7 +231,7 @@ def publish(store: str | None, build_dir: str | None) -> None:
 @_handle_errors
 def stats(store: str | None, lang: str | None) -> None:
     """Count instances by class."""
-    rows = api.stats(Settings.load(store=store, lang=lang))
+    rows = _api().stats(Settings.load(store=store, lang=lang))
     from .namespaces import curie
 
     width = max((len(curie(r.iri)) for r in rows), default=5)
@@ -373,7 +379,7 @@ def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | 
         raise UsageError("give -o FILE (e.g. -o graph.html), or redirect standard output to a file")
     from .kg import NODE_LIMIT
 
-    data = api.render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=2 if depth is None else depth,
+    data = _api().render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=2 if depth is None else depth,
                             classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding,
                             overview=overview, node_limit=NODE_LIMIT if node_limit is None else node_limit)
     where = write_output(output or "-", data)
