@@ -149,14 +149,8 @@ def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, st
         t(ds, str(DCTERMS.publisher), publisher),
         t(ds, str(DCAT.contactPoint), contact),
         t(ds, str(DCAT.theme), theme),
-        t(theme, str(RDF.type), n(str(SKOS.Concept))),
-        t(theme, str(SKOS.inScheme), themes),
-        t(theme, str(SKOS.notation), ox.Literal("GOVE")),
-        t(theme, str(SKOS.prefLabel), lit("Pemerintahan dan sektor publik", "id")),
-        t(theme, str(SKOS.prefLabel), lit("Government and public sector", "en")),
-        t(themes, str(RDF.type), n(str(SKOS.ConceptScheme))),
-        t(themes, str(DCTERMS.title), lit("Tema data", "id")),
-        t(themes, str(DCTERMS.title), lit("Data theme", "en")),
+        *_concept(theme, themes, "GOVE", ("Pemerintahan dan sektor publik", "Government and public sector"),
+                  ("Tema data", "Data theme")),
         t(ds, str(DCTERMS.spatial), country),
         t(country, str(RDF.type), n(str(DCTERMS.Location))),
         t(ds, str(DCTERMS.temporal), period),
@@ -187,14 +181,8 @@ def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, st
     triples += [t(ds, str(VOID.vocabulary), n(v)) for v in vocabularies or ()]
     availability = n(_EU + "planned-availability/STABLE")
     availabilities = n(_EU + "planned-availability")
-    triples += [t(availability, str(RDF.type), n(str(SKOS.Concept))),
-                t(availability, str(SKOS.inScheme), availabilities),
-                t(availability, str(SKOS.notation), ox.Literal("STABLE")),
-                t(availability, str(SKOS.prefLabel), lit("Stabil", "id")),
-                t(availability, str(SKOS.prefLabel), lit("Stable", "en")),
-                t(availabilities, str(RDF.type), n(str(SKOS.ConceptScheme))),
-                t(availabilities, str(DCTERMS.title), lit("Ketersediaan terencana", "id")),
-                t(availabilities, str(DCTERMS.title), lit("Planned availability", "en"))]
+    triples += _concept(availability, availabilities, "STABLE", ("Stabil", "Stable"),
+                        ("Ketersediaan terencana", "Planned availability"))
     for dist in DISTRIBUTIONS:
         d = n(distribution_iri(base, dist.key))
         media = n(f"https://www.iana.org/assignments/media-types/{dist.format.media_type}")
@@ -219,6 +207,23 @@ def catalog_triples(base: str, sources: list[ox.NamedNode], years: tuple[str, st
         if dist.key == "ntriples":
             triples.append(t(ds, str(VOID.dataDump), url))
     return triples
+
+
+def _concept(concept: ox.NamedNode, scheme: ox.NamedNode, notation: str, labels: tuple[str, str],
+             titles: tuple[str, str]) -> list[ox.Triple]:
+    """A concept of another publisher's code list (EU vocabularies), typed and labelled so the catalog
+    is self-contained: (Indonesian, English) labels of the concept and titles of its scheme."""
+    def lit(text: str, lang: str) -> ox.Literal:
+        return ox.Literal(text, language=lang)
+
+    def t(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
+        return ox.Triple(s, ox.NamedNode(p), o)
+
+    return [t(concept, str(RDF.type), ox.NamedNode(str(SKOS.Concept))), t(concept, str(SKOS.inScheme), scheme),
+            t(concept, str(SKOS.notation), ox.Literal(notation)),
+            t(concept, str(SKOS.prefLabel), lit(labels[0], "id")), t(concept, str(SKOS.prefLabel), lit(labels[1], "en")),
+            t(scheme, str(RDF.type), ox.NamedNode(str(SKOS.ConceptScheme))),
+            t(scheme, str(DCTERMS.title), lit(titles[0], "id")), t(scheme, str(DCTERMS.title), lit(titles[1], "en"))]
 
 
 def catalog_quads(reader: Reader, base: str, years: set[str] | None = None) -> Iterator[ox.Quad]:

@@ -321,19 +321,16 @@ class KnowledgeGraph:
                                                   f"{4 * node_limit:,} nodes"))
             frontier = following - near
             near |= following
-        subjects = set(near)
-        for node in list(near):  # what the picture needs about them: quotes and their text
-            for t in self.backend.triples(ox.NamedNode(node), ox.NamedNode(str(IDA.kutipanSumber)), None):
-                subjects.add(t.object.value)
-                for sel in self.backend.triples(t.object, ox.NamedNode(str(OA.hasSelector)), None):  # type: ignore[arg-type]
-                    subjects.add(sel.object.value)
+        own = [t for node in sorted(near) for t in self.backend.triples(ox.NamedNode(node), None, None)]
+        quotes = [t.object for t in own if t.predicate.value == str(IDA.kutipanSumber)]
+        selectors = [t.object for q in quotes for t in self.backend.triples(q, ox.NamedNode(str(OA.hasSelector)), None)]  # type: ignore[arg-type]
         label = ox.NamedNode(str(SKOS.prefLabel))
-        vocabulary = [t for p in ("subClassOf",) for t in self.backend.triples(
-            None, ox.NamedNode(PREFIXES["rdfs"] + p), None)]
-        predicates = {t.predicate.value for s in near for t in self.backend.triples(ox.NamedNode(s), None, None)}
-        subset = [*vocabulary,
-                  *(t for p in predicates for t in self.backend.triples(ox.NamedNode(p), label, None)),
-                  *(t for s in sorted(subjects) for t in self.backend.triples(ox.NamedNode(s), None, None))]
+        subset = [*self.backend.triples(None, ox.NamedNode(PREFIXES["rdfs"] + "subClassOf"), None),  # for classes
+                  *(t for p in sorted({t.predicate.value for t in own})  # edge labels
+                    for t in self.backend.triples(ox.NamedNode(p), label, None)),
+                  *own,  # and what the picture shows of quotes: their text
+                  *(t for node in sorted({x.value for x in [*quotes, *selectors]})
+                    for t in self.backend.triples(ox.NamedNode(node), None, None))]
         return rdf_to_networkx(_Triples(subset), self.settings.lang, scaffolding=scaffolding, skeleton=True,
                                base=self.settings.base_iri)
 

@@ -1,4 +1,6 @@
-"""Validate stage: SHACL shapes (pyshacl) plus data-quality findings, in readable form."""
+"""Validate stage: findings in readable form. The build checks the SHACL shapes with `shacl.py` (SPARQL over
+the store); `shacl_findings` runs pyshacl, the reference the tests compare it with; quality findings come
+from named queries."""
 
 from __future__ import annotations
 
@@ -53,7 +55,8 @@ class ValidationReport:
 
 
 def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, list[Finding]]:
-    """Run the SHACL shapes over `triples`; OntologyError if the shapes file is broken."""
+    """Run the SHACL shapes over `triples` with pyshacl (the reference for `shacl.sparql_findings`, too slow
+    for millions of triples); OntologyError if the shapes file is broken."""
     import pyshacl
     from rdflib import BNode, Graph, URIRef
     from rdflib.namespace import SH
