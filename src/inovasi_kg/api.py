@@ -19,15 +19,18 @@ from pathlib import Path
 
 from . import pipeline
 from .catalog import DISTRIBUTIONS, catalog_only
+from .errors import StoreError, UsageError
 from .export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
 from .kg import NODE_LIMIT, ClassCount, open_graph
 from .ontology import document
 from .pipeline import BuildReport
+from .push import PushReport
 from .settings import Settings
 from .store import open_backend
 from .validate import ValidationReport
 
-__all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "publish", "render_graph", "stats", "validate_data"]
+__all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "publish", "push_graph", "render_graph", "stats",
+           "validate_data"]
 
 
 def build_store(settings: Settings | None = None, *, force: bool = False,
@@ -43,6 +46,31 @@ def build_store(settings: Settings | None = None, *, force: bool = False,
         return pipeline.build(settings, backend, force=force, progress=progress)
     finally:
         backend.close()
+
+
+def push_graph(settings: Settings, to: str, *, graph_store: str | None = None, batch: int | None = None,
+               progress: Callable[[int, int | None], None] | None = None) -> PushReport:
+    """Load the graph built in the store `settings` names into a named graph of the SPARQL server `to`.
+
+    The named graph is settings.remote_graph ({base}graph by default), replaced as a whole: see push.py.
+    """
+    from .push import push
+    from .store.remote import RemoteBackend
+
+    if settings.remote:
+        raise UsageError(f"push reads a built local store; the store setting names a server ({settings.store})")
+    if not to.startswith(("http://", "https://")):
+        raise UsageError(f"--to must be a SPARQL server's http(s) URL, got {to!r}")
+    source = open_backend(settings)
+    remote = RemoteBackend(to, graph=settings.graph_iri, update=settings.remote_update, user=settings.remote_user,
+                           password=settings.remote_password, timeout=settings.query_timeout)
+    try:
+        if not source.intact():
+            raise StoreError(f"the store {source.location} is damaged or not built; run `inovasi-kg build` first")
+        return push(source, remote, graph_store=graph_store, batch=batch, progress=progress)
+    finally:
+        remote.close()
+        source.close()
 
 
 def validate_data(settings: Settings | None = None) -> ValidationReport:

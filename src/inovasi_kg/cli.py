@@ -217,6 +217,37 @@ def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> No
 
 @cli.command()
 @store_option
+@click.option("--to", "to", required=True, metavar="URL", help="The SPARQL server's query endpoint, e.g. "
+              "http://127.0.0.1:8890/sparql (user:password@ in it, or --user and INOVASI_KG_REMOTE_PASSWORD).")
+@click.option("--graph", default=None, metavar="IRI", help=_help("remote_graph"))
+@click.option("--update", default=None, metavar="URL", help=_help("remote_update"))
+@click.option("--graph-store", default=None, metavar="URL", help="Load through this SPARQL Graph Store Protocol "
+              "endpoint instead of update requests (faster; Virtuoso: .../sparql-graph-crud-auth).")
+@click.option("--user", default=None, help=_help("remote_user"))
+@click.option("--batch", type=click.IntRange(min=1), default=None, metavar="TRIPLES",
+              help="Triples per request (default 2000 by update, 50000 by Graph Store Protocol).")
+@click.option("--timeout", type=float, default=None, help="Seconds each request to the server may take.")
+@_handle_errors
+def push(store: str | None, to: str, graph: str | None, update: str | None, graph_store: str | None,
+         user: str | None, batch: int | None, timeout: float | None) -> None:
+    """Load the built graph into one named graph of a SPARQL 1.1 server (replaced whole; resumable)."""
+    from .progress import Progress
+    from .push import describe
+
+    settings = Settings.load(store=store, remote_graph=graph, remote_update=update, remote_user=user,
+                             query_timeout=timeout)
+    bar = Progress("push", "triples")
+    try:
+        report = _api().push_graph(settings, to, graph_store=graph_store, batch=batch, progress=bar.update)
+    finally:
+        bar.close()
+    click.echo(describe(report))
+    if report.dropped:
+        click.echo(f"dropped {len(report.dropped)} staging graph(s) of an earlier, stopped push")
+
+
+@cli.command()
+@store_option
 @click.option("--build-dir", default=None, help=_help("build_dir"))
 @_handle_errors
 def publish(store: str | None, build_dir: str | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/inovasi-daerah/", "Base IRI of minted instance IRIs ({base}id/{type}/{key})."),
     Setting("data_dir", None, "Folder of authoring CSV tables; default: the data shipped with the package."),
     Setting("ontology_dir", None, "Folder of the ontology Turtle files and shapes.ttl; default: the shipped ontology."),
-    Setting("store", "var/store", "Where the graph is stored: a folder (embedded Oxigraph store) or memory:NAME."),
+    Setting("store", "var/store", "Where the graph is stored: a folder (embedded Oxigraph store), memory:NAME, or a "
+            "SPARQL server's query endpoint (http(s)://.../sparql) that `inovasi-kg push` loaded."),
+    Setting("remote_graph", None, "Named graph on a SPARQL server that holds the graph; default: {base}graph."),
+    Setting("remote_update", None, "SPARQL update endpoint of the server (default: its query endpoint; Virtuoso: "
+            ".../sparql-auth)."),
+    Setting("remote_user", None, "User name for the SPARQL server (sent as Basic or Digest, as the server asks)."),
+    Setting("remote_password", None, "Password for the SPARQL server; give it as INOVASI_KG_REMOTE_PASSWORD, not "
+            "on the command line."),
     Setting("build_dir", "build", "Folder where `make run`/`inovasi-kg publish` writes exports and the graph page."),
     Setting("lang", "id", "Preferred label language: id (Indonesian) or en (English)."),
     Setting("query_timeout", 30.0, "Seconds a query (named or ad-hoc) may run before it is stopped."),
@@ -80,6 +88,10 @@ class Settings:
     data_dir: str | None = _DEFAULTS["data_dir"]
     ontology_dir: str | None = _DEFAULTS["ontology_dir"]
     store: str = _DEFAULTS["store"]
+    remote_graph: str | None = _DEFAULTS["remote_graph"]
+    remote_update: str | None = _DEFAULTS["remote_update"]
+    remote_user: str | None = _DEFAULTS["remote_user"]
+    remote_password: str | None = _DEFAULTS["remote_password"]
     build_dir: str = _DEFAULTS["build_dir"]
     lang: str = _DEFAULTS["lang"]
     query_timeout: float = _DEFAULTS["query_timeout"]
@@ -126,8 +138,22 @@ class Settings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")
+        for name in ("remote_graph", "remote_update"):
+            value = getattr(self, name)
+            if value is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", value):
+                raise UsageError(f"{name} must be an absolute IRI, got {value!r}")
         if not str(self.store).strip():
             raise UsageError("store must not be empty; give the folder of the store (default var/store)")
+
+    @property
+    def graph_iri(self) -> str:
+        """The named graph on a SPARQL server that holds the graph."""
+        return self.remote_graph or f"{self.base_iri}graph"
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is a SPARQL server."""
+        return str(self.store).startswith(("http://", "https://"))
 
     @property
     def store_path(self) -> Path:

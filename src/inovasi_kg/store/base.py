@@ -3,7 +3,8 @@
     var/store                an embedded Oxigraph store on disk (store.embedded): queries run in
                              worker processes with time and memory limits
     memory:                  an in-memory Oxigraph store (store.memory), for tests and validation
-    http(s)://...            (later) a remote SPARQL 1.1 server
+    http(s)://.../sparql     a SPARQL 1.1 server (store.remote): the graph in one named graph there,
+                             loaded by `inovasi-kg push`
 
 Readers (the facade in kg.py, statistics, quality findings, the network view, export, the catalog)
 take a `Reader`; only the backends touch `pyoxigraph.Store`.
@@ -20,7 +21,6 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from .. import iris
-from ..errors import UsageError
 
 if TYPE_CHECKING:
     from ..result import QueryResult
@@ -119,14 +119,18 @@ class Backend(Reader, Protocol):
 
 
 def open_backend(settings: Settings) -> Backend:
-    """The backend the `store` setting names: a path, or `memory:`."""
+    """The backend the `store` setting names: a path, `memory:` or a SPARQL server's http(s) URL."""
     location = str(settings.store)
     if location == "memory:" or location.startswith("memory:"):
         from .memory import MemoryBackend
 
         return MemoryBackend.named(location)
     if location.startswith(("http://", "https://")):
-        raise UsageError(f"store {location!r}: remote SPARQL servers are not supported yet; give a path or memory:")
+        from .remote import RemoteBackend
+
+        return RemoteBackend(location, graph=settings.graph_iri, update=settings.remote_update,
+                             user=settings.remote_user, password=settings.remote_password,
+                             timeout=settings.query_timeout)
     from .embedded import EmbeddedBackend
 
     return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb)
