@@ -17,6 +17,7 @@ from inovasi_kg.formats import FORMATS, NETWORK, RDF, RESULTS, by_media_type, fm
 from inovasi_kg.store import Backend, open_backend
 from inovasi_kg.store.embedded import EmbeddedBackend
 from inovasi_kg.store.memory import MemoryBackend
+from inovasi_kg.store.remote import RemoteBackend
 from inovasi_kg.tables import TABLES
 
 BASE = "https://w3id.org/inovasi-daerah/"
@@ -105,5 +106,7 @@ def test_the_store_setting_chooses_the_backend(tmp_path: Path) -> None:
     assert isinstance(open_backend(Settings.load(store="memory:")), MemoryBackend)
     named = open_backend(Settings.load(store="memory:seams"))
     assert named is open_backend(Settings.load(store="memory:seams"))  # one store per name, per process
-    with pytest.raises(UsageError, match="remote SPARQL servers are not supported yet"):
-        open_backend(Settings.load(store="https://example.org/sparql"))
+    remote = open_backend(Settings.load(store="https://user:pw@example.org/sparql", remote_graph="urn:g"))
+    assert isinstance(remote, RemoteBackend)  # nothing is sent until it is read
+    assert (remote.location, remote.graph, remote.capabilities.substitutions) == ("https://example.org/sparql", "urn:g", False)
+    remote.close()

@@ -331,6 +331,7 @@ class KnowledgeGraph:
                   *own,  # and what the picture shows of quotes: their text
                   *(t for node in sorted({x.value for x in [*quotes, *selectors]})
                     for t in self.backend.triples(ox.NamedNode(node), None, None))]
+        subset.sort(key=str)  # the same picture whatever order the backend reads in (a server's is its own)
         return rdf_to_networkx(_Triples(subset), self.settings.lang, scaffolding=scaffolding, skeleton=True,
                                base=self.settings.base_iri)
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import iris
 from .errors import StoreError, UsageError
 from .store.base import DEFAULT_GRAPH, SEARCH_GRAPH, Backend
 from .store.remote import RemoteBackend, staging_graph
@@ -32,7 +31,6 @@ __all__ = ["PushReport", "push"]
 
 UPDATE_BATCH = 2000  # triples per INSERT DATA (Virtuoso's SPARQL compiler runs out of memory near 5,000)
 GRAPH_STORE_BATCH = 50000  # triples per Graph Store Protocol POST
-_STAGING = "urn:inovasi-kg:staging"  # <target> <urn:inovasi-kg:staging> <staging graph> in urn:inovasi-kg:build
 
 
 @dataclass
@@ -72,21 +70,22 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
     report = PushReport(remote.endpoint, remote.graph, fingerprint)
     data, search = _lines(source, DEFAULT_GRAPH), _lines(source, SEARCH_GRAPH)
     report.triples, report.search_triples = len(data), len(search)
-    if remote.fingerprint() == fingerprint and remote.count() == len(data) and _count(remote, remote.search) == len(search):
+    if (remote.fingerprint() == fingerprint and remote.count() == len(data)
+            and remote.graph_size(remote.search) == len(search)):
         report.up_to_date, report.seconds = True, time.monotonic() - start
         return report
     size = batch or (GRAPH_STORE_BATCH if graph_store else UPDATE_BATCH)
     if size <= 0:
         raise UsageError(f"batch must be a positive number of triples, got {size}")
     staged = staging_graph(remote.graph, fingerprint)
-    _record_staging(remote, staged)
+    remote.record_staging(staged)
     parts = [(staged, data), (staged + ":cari", search)]
     report.batches = sum(-(-len(lines) // size) for _, lines in parts)
     send = _graph_store_sender(remote, graph_store) if graph_store else _update_sender(remote)
     done = 0
     total = len(data) + len(search)
     for name, lines in parts:
-        there = _count(remote, name)
+        there = remote.graph_size(name)
         first = min(there // size, -(-len(lines) // size))  # whole batches already there; a cut one is resent
         done += first * size
         for k in range(first, -(-len(lines) // size)):
@@ -98,53 +97,22 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
                 progress(min(done, total), total)
             if after_batch is not None:
                 after_batch(report.sent)
-        if _count(remote, name) != len(lines):
-            raise StoreError(f"the server holds {_count(remote, name):,} triples in the staging graph <{name}> after the "
+        held = remote.graph_size(name)
+        if held != len(lines):
+            raise StoreError(f"the server holds {held:,} triples in the staging graph <{name}> after the "
                              f"push, not {len(lines):,}: it changed some of them (push again to resend; the target "
                              f"graph <{remote.graph}> is unchanged)")
-    remote.update(_swap(remote, staged, fingerprint))
+    remote.replace_graph(staged, fingerprint)
     if remote.count() != len(data) or remote.fingerprint() != fingerprint:
         raise StoreError(f"the server did not take the new graph <{remote.graph}> as a whole; push again")
-    report.dropped = _drop_stale(remote, staged)
+    report.dropped = remote.drop_staging(keep=staged)
     report.seconds = time.monotonic() - start
     return report
 
 
-def _count(remote: RemoteBackend, graph: str) -> int:
-    rows = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", dataset=([], [graph]))
-    return int(rows[0]["n"]["value"]) if rows else 0
-
-
-def _swap(remote: RemoteBackend, staged: str, fingerprint: str) -> str:
-    """One update request: the staged graphs replace the target and its search companion; the fingerprint follows."""
-    meta, key, target = iris.META_GRAPH, iris.FINGERPRINT, remote.graph
-    literal = ox.Literal(fingerprint)
-    return (f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{target}> ;\n"
-            f"MOVE SILENT GRAPH <{staged}:cari> TO GRAPH <{remote.search}> ;\n"
-            f"DELETE WHERE {{ GRAPH <{meta}> {{ <{target}> <{key}> ?old }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{meta}> {{ <{target}> <{key}> {literal} }} }}")
-
-
-def _record_staging(remote: RemoteBackend, staged: str) -> None:
-    """Note the staging graph in urn:inovasi-kg:build before filling it, so a later push can drop it."""
-    remote.update(f"INSERT DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{remote.graph}> <{_STAGING}> <{staged}> }} }}")
-
-
-def _drop_stale(remote: RemoteBackend, staged: str) -> list[str]:
-    """Drop the staging graphs other pushes of the same target recorded and left (a stopped push of another build)."""
-    rows = remote.select(f"SELECT ?g WHERE {{ GRAPH <{iris.META_GRAPH}> {{ <{remote.graph}> <{_STAGING}> ?g }} }}",
-                         dataset=([], [iris.META_GRAPH]))
-    stale = sorted(str(r["g"]["value"]) for r in rows if r["g"]["value"] != staged)
-    for name in stale:
-        remote.update(f"DROP SILENT GRAPH <{name}> ; DROP SILENT GRAPH <{name}:cari> ;\n"
-                      f"DELETE DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{remote.graph}> <{_STAGING}> <{name}> }} }}")
-    remote.update(f"DELETE DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{remote.graph}> <{_STAGING}> <{staged}> }} }}")
-    return stale
-
-
 def _update_sender(remote: RemoteBackend) -> Callable[[str, Sequence[bytes]], None]:
     def send(graph: str, lines: Sequence[bytes]) -> None:
-        remote.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{b''.join(lines).decode()}}} }}")
+        remote.insert_data(graph, b"".join(lines))
 
     return send
 

@@ -42,6 +42,7 @@ _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_STAGING = "urn:inovasi-kg:staging"  # <graph> <urn:inovasi-kg:staging> <staging graph>, in urn:inovasi-kg:build
 
 
 def _digest(graph: str) -> str:
@@ -55,7 +56,7 @@ def search_graph(graph: str) -> str:
 
 def staging_graph(graph: str, fingerprint: str) -> str:
     """Where `push` gathers a build (fingerprint) for `graph` before it replaces it; {…}:cari for its labels."""
-    return f"urn:inovasi-kg:staging:{_digest(graph)}:{fingerprint[:16]}"
+    return f"urn:inovasi-kg:staging:{_digest(graph)}:{_digest(fingerprint)}"
 
 
 def query_form(text: str) -> str:
@@ -240,6 +241,42 @@ class RemoteBackend:
     def update(self, text: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL update on the update endpoint."""
         self._post(self.update_endpoint, {"update": text}, "*/*", timeout)
+
+    # --- writing (push.py) -----------------------------------------------------------------------------
+
+    def graph_size(self, graph: str) -> int:
+        """Triples in a named graph of the server."""
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", dataset=([], [graph]))
+        return int(rows[0]["n"]["value"]) if rows else 0
+
+    def insert_data(self, graph: str, ntriples: bytes) -> None:
+        """Add N-Triples lines to a named graph by one INSERT DATA (N-Triples is valid inside it)."""
+        self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode()}}} }}")
+
+    def record_staging(self, staged: str) -> None:
+        """Note a staging graph of this graph in urn:inovasi-kg:build before filling it, so a later push can drop it."""
+        self.update(f"INSERT DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{self.graph}> <{_STAGING}> <{staged}> }} }}")
+
+    def replace_graph(self, staged: str, fingerprint: str) -> None:
+        """One update request: the staging graphs replace this graph and its search companion, and the
+        fingerprint is recorded (MOVE drops the target first: nothing of the old graph is left)."""
+        meta, key, target = iris.META_GRAPH, iris.FINGERPRINT, self.graph
+        self.update(f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{target}> ;\n"
+                    f"MOVE SILENT GRAPH <{staged}:cari> TO GRAPH <{self.search}> ;\n"
+                    f"DELETE WHERE {{ GRAPH <{meta}> {{ <{target}> <{key}> ?old }} }} ;\n"
+                    f"INSERT DATA {{ GRAPH <{meta}> {{ <{target}> <{key}> {ox.Literal(fingerprint)} }} }}")
+
+    def drop_staging(self, *, keep: str) -> list[str]:
+        """Drop the staging graphs that pushes of this graph recorded and left (a stopped push of another
+        build), and forget `keep`'s record; the dropped graphs' names."""
+        rows = self.select(f"SELECT ?g WHERE {{ GRAPH <{iris.META_GRAPH}> {{ <{self.graph}> <{_STAGING}> ?g }} }}",
+                           dataset=([], [iris.META_GRAPH]))
+        stale = sorted(str(r["g"]["value"]) for r in rows if r["g"]["value"] != keep)
+        for name in stale:
+            self.update(f"DROP SILENT GRAPH <{name}> ; DROP SILENT GRAPH <{name}:cari> ;\n"
+                        f"DELETE DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{self.graph}> <{_STAGING}> <{name}> }} }}")
+        self.update(f"DELETE DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{self.graph}> <{_STAGING}> <{keep}> }} }}")
+        return stale
 
     # --- the Reader protocol --------------------------------------------------------------------------
 
