@@ -12,7 +12,8 @@ Run: .venv/bin/python benchmarks/national.py [--innovations-per-year 30000] [--y
   pyoxigraph in process, and rdflib's engine on a subset (one province of synthetic data plus the
   article: rdflib over millions of triples takes too long), with rdflib stopped at 120 s;
 - start-up: `inovasi-kg query peringkat-penghargaan` on the article's graph against
-  `python -c "import rdflib"`, medians of 11 runs.
+  `python -c "import rdflib"`, medians of 11 runs;
+- then benchmarks/remote.py on the same store: push to Virtuoso and the named queries there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -101,6 +103,10 @@ def main() -> None:
 
     _queries(store, work)
     _startup(work)
+    if shutil.which("virtuoso-t"):  # the hand-over to a SPARQL server, on the same store
+        subprocess.run([PY, str(Path(__file__).with_name("remote.py")), "--store", str(store)], check=True)
+    else:
+        print("remote: skipped (virtuoso-t is not installed; apt-get install virtuoso-opensource)")
 
 
 def _edit_one_row(path: Path) -> None:

@@ -25,6 +25,7 @@ from inovasi_kg.resources import data_dir, ontology_dir
 from inovasi_kg.store.layout import open_store
 from inovasi_kg.store.memory import MemoryBackend
 from safety import ENTRY
+from virtuoso_server import Virtuoso, start_virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_cd48a5bcf97942ce.txt"
@@ -245,88 +246,19 @@ def live_server(settings: Settings) -> Iterator[str]:
         proc.stderr.close()
 
 
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-MaxCheckpointRemap = 2000
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-DirsAllowed = .
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}
-ServerThreads = 4
-MaxClientConnections = 4
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
-
-
-class Virtuoso:
-    """A Virtuoso server of the test session: anonymous queries at /sparql; updates (user dba, Digest) at
-    /sparql-auth and Graph Store Protocol writes at /sparql-graph-crud-auth."""
-
-    user, password = "dba", "dba"
-
-    def __init__(self, port: int) -> None:
-        self.base = f"http://127.0.0.1:{port}"
-        self.query = self.base + "/sparql"
-        self.update = self.base + "/sparql-auth"
-        self.graph_store = self.base + "/sparql-graph-crud-auth"
-
-    def settings(self, graph: str, **more: Any) -> Settings:
-        return Settings.load(store=self.query, remote_graph=graph, remote_update=self.update,
-                             remote_user=self.user, remote_password=self.password, **more)
-
-
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """Debian's virtuoso-t on loopback with a minimal configuration of its own; fails under CI=true without it."""
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
+    if shutil.which("virtuoso-t") is None:
         if IN_CI:
             pytest.fail("CI must install Debian's virtuoso-opensource (see .ci/run)")
         pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    http = _free_port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql=_free_port(), http=http), encoding="utf-8")
-    log = (folder / "out.log").open("wb")
-    proc = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=log,
-                            stderr=subprocess.STDOUT)
-    server = Virtuoso(http)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(server.query, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("virtuoso-t did not start: " + (folder / "out.log").read_text(errors="replace")[-2000:])
-        time.sleep(0.3)
-    yield server
-    proc.terminate()
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+        server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from conftest import Virtuoso, replace_settings
+from conftest import replace_settings
 from inovasi_kg import Settings, build_store
 from inovasi_kg.api import push_graph
 from inovasi_kg.cli import cli
@@ -39,6 +39,7 @@ from inovasi_kg.store.embedded import EmbeddedBackend
 from inovasi_kg.store.memory import MemoryBackend
 from inovasi_kg.store.remote import RemoteBackend, normalize_results, query_form, split_credentials, staging_graph
 from test_queries import EXPECTED
+from virtuoso_server import Virtuoso
 
 BASE = "https://w3id.org/inovasi-daerah/"
 

@@ -199,3 +199,20 @@ def test_the_fast_n_triples_export_is_the_sorted_serialization() -> None:
     expected = serialize_sorted(list(backend.triples()), ox.RdfFormat.N_TRIPLES)
     assert backend.dump("ntriples") == expected
     assert expected.count(b"\n") == len(set(quads))
+
+
+def test_a_named_query_on_the_command_line_stops_at_its_time_limit(synthetic_graph: KnowledgeGraph) -> None:
+    """`query NAME` runs in the command's own process (no worker to start); its watchdog still stops it."""
+    import subprocess
+
+    from safety import ENTRY
+
+    store = synthetic_graph.settings.store
+    slow = subprocess.run([*ENTRY, "query", "rujukan-menggantung", "--store", store, "--timeout", "0.02"],
+                          capture_output=True, text=True, timeout=60)
+    assert (slow.returncode, slow.stdout) == (2, "")
+    assert slow.stderr == ("error: the query ran longer than 0.02 s and was stopped (raise --timeout or the "
+                           "query_timeout setting to allow more)\n")
+    fine = subprocess.run([*ENTRY, "query", "rujukan-menggantung", "--store", store, "--format", "csv"],
+                          capture_output=True, text=True, timeout=60)
+    assert (fine.returncode, fine.stdout.splitlines()) == (0, ["s,p,o,awalan"])

@@ -292,7 +292,7 @@ def _slugs(iris_: list[str]) -> dict[str, str]:
     import hashlib
     import re
 
-    from .namespaces import curie
+    from .prefixes import curie
 
     def slug(iri: str) -> str:
         short = curie(iri)

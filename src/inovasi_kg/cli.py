@@ -263,7 +263,7 @@ def publish(store: str | None, build_dir: str | None) -> None:
 def stats(store: str | None, lang: str | None) -> None:
     """Count instances by class."""
     rows = _api().stats(Settings.load(store=store, lang=lang))
-    from .namespaces import curie
+    from .prefixes import curie
 
     width = max((len(curie(r.iri)) for r in rows), default=5)
     for r in rows:
@@ -290,7 +290,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
           store: str | None) -> None:
     """Run a named query (NAME), an ad-hoc one (--file Q.rq, or - for stdin), or list them (--list)."""
     from .errors import QueryError, UsageError
-    from .kg import open_graph
+    from .kg import KnowledgeGraph, open_graph
     from .queries import catalogue, describe_parameters
 
     if list_ and (name or file_ or params):
@@ -322,13 +322,22 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
         raise QueryError("name a query, or use --file Q.rq, - (stdin) or --list")
     if (file_ is not None or name == "-") and given:
         raise UsageError("--param applies to named queries only")
-    with open_graph(settings) as kg:
-        if file_ is not None or name == "-":
-            text = _read_stdin() if name == "-" or str(file_) == "-" else _read_text(file_)
-            result = kg.sparql(text)
-        else:
-            assert name is not None
-            result = kg.query(name, lang=settings.lang, **given)
+    one_shot = None
+    if file_ is None and name != "-" and not settings.remote and not str(settings.store).startswith("memory:"):
+        from .store.embedded import EmbeddedBackend  # a named query runs in this process (see one_shot)
+
+        one_shot = EmbeddedBackend(settings.store_path, memory_mb=settings.query_memory_mb, one_shot=True)
+    try:
+        with KnowledgeGraph(settings, one_shot) if one_shot is not None else open_graph(settings) as kg:
+            if file_ is not None or name == "-":
+                text = _read_stdin() if name == "-" or str(file_) == "-" else _read_text(file_)
+                result = kg.sparql(text)
+            else:
+                assert name is not None
+                result = kg.query(name, lang=settings.lang, **given)
+    finally:
+        if one_shot is not None:
+            one_shot.close()
     if fmt == "table":
         click.echo(result.table(), nl=False)
     else:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 
 __all__ = ["CONTEXT_FILE", "compact_jsonld", "jsonld_context", "os_reason", "serialize_sorted", "write_all",
            "write_atomic", "write_output"]
@@ -38,7 +38,7 @@ def jsonld_context() -> dict[str, object]:
 
 
 def _compact_iri(iri: str) -> str:
-    from .namespaces import curie
+    from .prefixes import curie
 
     short = curie(iri)
     return iri if short.startswith("<") else short

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, UsageError
-from .namespaces import IDA, IDA_NS, PREFIXES, curie
+from .prefixes import PREFIXES, curie
 from .queries import NamedQuery, catalogue, closest, resolve_iri
 from .result import QueryResult
 from .settings import Settings
@@ -300,7 +300,7 @@ class KnowledgeGraph:
     def _neighbourhood(self, iri: str, depth: int, node_limit: int, scaffolding: bool) -> nx.MultiDiGraph:
         """The picture of the nodes within `depth` links of `iri`, read node by node from the store (never
         the whole graph); refused when it grows past the node limit."""
-        from .namespaces import OA, RDF, SKOS
+        from .namespaces import IDA, OA, RDF, SKOS
         from .network import rdf_to_networkx
 
         type_ = ox.NamedNode(str(RDF.type))
@@ -355,7 +355,7 @@ class KnowledgeGraph:
             g.add_node(node, label=f"{row['nama_kelas'] or cls}: {int(row['jumlah']):,}", label_id="", label_en="",
                        iri=province, kelas=cls, kelas_label=kind_id if self.settings.lang == "id" else kind_en,
                        color=colour, quotes="", jumlah=int(row["jumlah"]))
-            g.add_edge(node, province, key="ida:bagianDari", predicate=str(IDA_NS) + "bagianDari",
+            g.add_edge(node, province, key="ida:bagianDari", predicate=PREFIXES["ida"] + "bagianDari",
                        label="bagian dari" if self.settings.lang == "id" else "part of")
         return g
 

@@ -10,6 +10,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, TIME
 from rdflib.term import URIRef
 
 from .iris import KODE_NS, ONTOLOGY_NS
+from .prefixes import PREFIXES, curie
 
 __all__ = [
     "CV",
@@ -181,42 +182,14 @@ class IDA(DefinedNamespace):
     komponenAgregasi: URIRef
 
 
-PREFIXES: dict[str, str] = {
-    "ida": str(IDA_NS),
-    "kode": str(KODE),
-    **{scheme: f"{KODE}{scheme}/" for scheme in (
-        "bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan",
-        "inisiator", "indikator", "satuan", "agregasi", "tingkat-sasaran")},
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dct": str(DCTERMS),
-    "org": str(ORG),
-    "cv": str(CV),
-    "schema": str(SCHEMA),
-    "eli": str(ELI),
-    "prov": str(PROV),
-    "oa": str(OA),
-    "dqv": str(DQV),
-    "qb": str(QB),
-    "sdmx-measure": str(SDMX_MEASURE),
-    "sdmx-dimension": str(SDMX_DIMENSION),
-    "sdmx-attribute": str(SDMX_ATTRIBUTE),
-    "dcat": str(DCAT),
-    "void": str(VOID),
-    "time": str(TIME),
-}
-
-
-def curie(iri: str) -> str:
-    """Shorten an IRI with the project's prefixes: `curie(str(SKOS.prefLabel)) == "skos:prefLabel"`."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns) and len(iri) > len(ns)), key=len, default=None)
-    if best is None:
-        return f"<{iri}>"
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+# the prefix table lives in prefixes.py (plain strings, no rdflib); these namespaces must agree with it
+assert all(PREFIXES[p] == str(ns) for p, ns in (("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD),
+                                                 ("skos", SKOS), ("dct", DCTERMS), ("org", ORG), ("cv", CV),
+                                                 ("schema", SCHEMA), ("eli", ELI), ("prov", PROV), ("oa", OA),
+                                                 ("dqv", DQV), ("qb", QB), ("sdmx-measure", SDMX_MEASURE),
+                                                 ("sdmx-dimension", SDMX_DIMENSION), ("sdmx-attribute", SDMX_ATTRIBUTE),
+                                                 ("dcat", DCAT), ("void", VOID), ("time", TIME), ("ida", IDA_NS),
+                                                 ("kode", KODE)))
 
 
 def bind_prefixes(graph: Graph) -> Graph:

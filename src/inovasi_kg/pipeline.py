@@ -27,8 +27,8 @@ from .errors import ValidationFailed
 from .iris import SEARCH_ENTRY
 from .load import LoadedData, load_tables
 from .materialize import materialize
-from .namespaces import PREFIXES
 from .ontology import SHAPES_FILE, Ontology, load_ontology
+from .prefixes import PREFIXES
 from .settings import Settings
 from .shacl import sparql_findings
 from .store import SEARCH_GRAPH, Backend, Reader

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .iris import id_space
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 from .settings import LANGUAGES
 from .terms import fold
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .formats import RDF, RESULTS, fmt
-from .namespaces import curie
+from .prefixes import curie
 from .terms import json_term
 
 __all__ = ["QueryResult", "Reply", "from_reply", "json_term", "python_value"]

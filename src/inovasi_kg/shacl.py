@@ -294,7 +294,7 @@ def sparql_findings(reader: Reader, shapes: Path) -> tuple[bool, list[Finding]]:
     """Every SHACL result of the shapes over the graph in `reader`, as findings (same form as pyshacl's)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .namespaces import curie
+    from .prefixes import curie
     from .validate import Finding
 
     checks = _resolve(reader, compile_shapes(shapes))

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import QueryError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 from .queries import NamedQuery, bind_parameters
 from .result import QueryResult
 from .store.base import Dataset, Reader, Term

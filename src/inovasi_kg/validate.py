@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .namespaces import curie as _curie
 from .ontology import parse_turtle
+from .prefixes import curie as _curie
 
 if TYPE_CHECKING:
     from .store import Reader

@@ -3,14 +3,21 @@
 Queries run in a pool of read-only worker processes (time limit, memory cap, killed and replaced
 when over); pattern reads (export, the network view) use a read-only handle in this process, opened
 after the generation is checked against its manifest.
+
+`one_shot` is for a command that runs one of the project's named queries and exits (`inovasi-kg
+query NAME`): the query runs in this process (no worker to start: about half the command's time on
+a small graph), and a watchdog ends the process with the time limit's message and exit status 2
+when it runs over. Ad-hoc queries always go to a worker (time limit and memory cap).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -20,7 +27,7 @@ from ..terms import encode_term
 from .base import Capabilities, Dataset, Term
 from .layout import check_store_path, open_store, read_fingerprint, store_error, store_info, verify_store, writing_store
 from .memory import StoreReader, StoreStaging
-from .workers import WorkerPool
+from .workers import WorkerPool, evaluate, timeout_message
 
 __all__ = ["EmbeddedBackend"]
 
@@ -32,8 +39,9 @@ class EmbeddedBackend(StoreReader):
 
     capabilities = Capabilities(substitutions=True, custom_functions=True, limits=True, persistent=True)
 
-    def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1) -> None:
+    def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1, one_shot: bool = False) -> None:
         self.path = Path(path)
+        self.one_shot = one_shot
         self.location = str(path)
         self.memory_mb, self.workers = memory_mb, workers
         self._pool: WorkerPool | None = None
@@ -58,9 +66,28 @@ class EmbeddedBackend(StoreReader):
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
               timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
         subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
+        if self.one_shot:
+            return from_reply(self._here(text, subs, max_rows, timeout or DEFAULT_TIMEOUT, dataset, base_iri))
         reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT, dataset=dataset,
                                       base_iri=base_iri)
         return from_reply(reply)
+
+    def _here(self, text: str, subs: dict[str, Any], max_rows: int, limit: float, dataset: Dataset,
+              base_iri: str | None) -> tuple[Any, ...]:
+        """Evaluate in this process; past `limit` seconds the watchdog ends the process (status 2)."""
+        store = self.store
+        done = threading.Event()
+
+        def watchdog() -> None:
+            if not done.wait(limit):
+                os.write(2, f"error: {timeout_message(limit)}\n".encode())
+                os._exit(2)
+
+        threading.Thread(target=watchdog, name="query-watchdog", daemon=True).start()
+        try:
+            return evaluate(store, text, subs, max_rows, dataset, base_iri)
+        finally:
+            done.set()
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:

@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from ..errors import LimitExceeded, StoreError
 from ..terms import FOLD, decode_term, fold_function, json_term
 
-__all__ = ["WorkerPool", "evaluate"]
+__all__ = ["WorkerPool", "evaluate", "timeout_message"]
 
 _HEADER = struct.Struct(">I")
 # The worker program: this module, imported without the package's __init__ (which loads the whole API).
@@ -54,6 +54,12 @@ _START_TIMEOUT = 60.0
 # A reply (see result.Reply): ("ok", kind, payload, truncated) | ("syntax", message, line, column)
 # | ("query", message) | ("store", message) | ("memory", message)
 Reply = tuple[Any, ...]
+
+
+def timeout_message(seconds: float) -> str:
+    """What a query stopped at its time limit says."""
+    return (f"the query ran longer than {seconds:g} s and was stopped "
+            f"(raise --timeout or the query_timeout setting to allow more)")
 
 
 def evaluate(store: ox.Store, text: str, substitutions: dict[str, Any] | None, max_rows: int,
@@ -276,8 +282,7 @@ class WorkerPool:
             reply = _read_frame(worker.stdout.fileno(), time.monotonic() + timeout)
         except TimeoutError:
             worker.kill()
-            raise LimitExceeded(f"the query ran longer than {timeout:g} s and was stopped "
-                             f"(raise --timeout or the query_timeout setting to allow more)") from None
+            raise LimitExceeded(timeout_message(timeout)) from None
         if reply is None:  # the worker died mid-query
             worker.kill()
             tail = worker.stderr_tail()

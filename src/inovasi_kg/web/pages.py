@@ -27,7 +27,7 @@ from .. import iris
 from ..errors import QueryError
 from ..formats import RDF, RESULTS
 from ..kg import KnowledgeGraph
-from ..namespaces import PREFIXES, curie
+from ..prefixes import PREFIXES, curie
 from ..settings import LANGUAGES
 from .common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
 from .i18n import text

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from .. import iris
 from ..catalog import DISTRIBUTIONS, catalog_only
 from ..formats import RDF, RESULTS
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
 from .common import HTTPError, blocking, by_name, negotiate, params, timing
 
 __all__ = ["catalog", "dump", "openapi", "queries_json", "queries_rdf", "sitemap", "void"]
