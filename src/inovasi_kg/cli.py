@@ -290,8 +290,6 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
           store: str | None) -> None:
     """Run a named query (NAME), an ad-hoc one (--file Q.rq, or - for stdin), or list them (--list)."""
     from .errors import QueryError, UsageError
-    from .kg import KnowledgeGraph, open_graph
-    from .queries import catalogue, describe_parameters
 
     if list_ and (name or file_ or params):
         raise UsageError("--list takes no query name, --file or --param")
@@ -313,6 +311,16 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
         lang = given.pop("lang")
     settings = Settings.load(store=store, lang=lang, query_timeout=timeout, max_rows=max_rows,
                              allow_service=allow_service, query_memory_mb=memory_mb)
+    one_shot = None
+    if name not in (None, "-") and file_ is None and not list_ and not settings.remote \
+            and not str(settings.store).startswith("memory:"):
+        from .store.embedded import EmbeddedBackend  # a named query runs in this process (see one_shot)
+
+        one_shot = EmbeddedBackend(settings.store_path, memory_mb=settings.query_memory_mb, one_shot=True)
+        one_shot.prefetch()  # the store opens while the rest is imported
+    from .kg import KnowledgeGraph, open_graph
+    from .queries import catalogue, describe_parameters
+
     if list_:
         for q in catalogue().values():
             click.echo(f"{q.name}\n    {q.title_id} / {q.title_en}\n    {q.description}\n"
@@ -322,11 +330,6 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
         raise QueryError("name a query, or use --file Q.rq, - (stdin) or --list")
     if (file_ is not None or name == "-") and given:
         raise UsageError("--param applies to named queries only")
-    one_shot = None
-    if file_ is None and name != "-" and not settings.remote and not str(settings.store).startswith("memory:"):
-        from .store.embedded import EmbeddedBackend  # a named query runs in this process (see one_shot)
-
-        one_shot = EmbeddedBackend(settings.store_path, memory_mb=settings.query_memory_mb, one_shot=True)
     try:
         with KnowledgeGraph(settings, one_shot) if one_shot is not None else open_graph(settings) as kg:
             if file_ is not None or name == "-":

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -27,7 +27,10 @@ from ..terms import encode_term
 from .base import Capabilities, Dataset, Term
 from .layout import check_store_path, open_store, read_fingerprint, store_error, store_info, verify_store, writing_store
 from .memory import StoreReader, StoreStaging
-from .workers import WorkerPool, evaluate, timeout_message
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
+from .engine import evaluate, timeout_message
 
 __all__ = ["EmbeddedBackend"]
 
@@ -58,6 +61,8 @@ class EmbeddedBackend(StoreReader):
             return self._handle[1]
 
     def _workers(self) -> WorkerPool:
+        from .workers import WorkerPool  # loaded when a query first needs a worker
+
         with self._lock:
             if self._pool is None:
                 self._pool = WorkerPool(self.path, size=self.workers, memory_mb=self.memory_mb)
@@ -71,6 +76,19 @@ class EmbeddedBackend(StoreReader):
         reply = self._workers().run(text, subs, max_rows=max_rows, timeout=timeout or DEFAULT_TIMEOUT, dataset=dataset,
                                       base_iri=base_iri)
         return from_reply(reply)
+
+    def prefetch(self) -> None:
+        """Open the read-only handle on a thread of its own, while the caller goes on (a one-shot command
+        imports the rest meanwhile: the engine opens the store without holding the interpreter). An
+        error there is left for the first real use to raise."""
+
+        def open_now() -> None:
+            try:
+                self.store  # noqa: B018 - the property opens and checks the handle
+            except Exception:
+                pass
+
+        threading.Thread(target=open_now, name="store-open", daemon=True).start()
 
     def _here(self, text: str, subs: dict[str, Any], max_rows: int, limit: float, dataset: Dataset,
               base_iri: str | None) -> tuple[Any, ...]:

@@ -18,7 +18,7 @@ from .. import iris
 from ..result import QueryResult, from_reply
 from ..terms import encode_term
 from .base import DEFAULT_GRAPH, Capabilities, Dataset, Term
-from .workers import evaluate
+from .engine import evaluate
 
 __all__ = ["MemoryBackend", "StoreReader", "StoreStaging", "engine_parse_error"]
 
