@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/remote.py --store DIR   (a built store, e.g. the national benchmark's)
 
 - push through the Graph Store Protocol (50,000 triples a batch, staging graph, MOVE, fingerprint)
-  against one raw POST of the same N-Triples to the same endpoint (the least a loader can do);
+  against POSTing the same N-Triples in the same batches straight into a graph (the least a loader
+  can do; one POST of the whole dump left Virtuoso hanging);
 - push again (up to date: nothing sent);
 - each named query on the server (through the Python API) against the same query on the embedded store.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+BATCH = 50000  # triples per POST (one POST of the whole 900 MB dump left Virtuoso 7.2 hanging)
 PARAMS = {  # the named queries that need a value: a typical one
     "cari-label": {"teks": "magelang"},
     "inovasi-perangkat-daerah": {"perangkat_daerah": "organisasi/33.71.balitbang"},
@@ -51,23 +53,26 @@ def main() -> None:
 
     server = start_virtuoso(Path(tempfile.mkdtemp(prefix="inovasi-kg-virtuoso-")), buffers=340000)
     try:
-        start = time.perf_counter()
-        raw = httpx.post(server.graph_store, params={"graph": "urn:bench:raw"}, content=data,
-                         headers={"Content-Type": "application/n-triples"}, timeout=args.timeout,
-                         auth=httpx.DigestAuth(server.user, server.password))
-        raw.raise_for_status()
-        raw_s = time.perf_counter() - start
-        httpx.post(server.update, data={"update": "DROP SILENT GRAPH <urn:bench:raw>"}, timeout=args.timeout,
-                   auth=httpx.DigestAuth(server.user, server.password)).raise_for_status()
+        lines = data.splitlines(keepends=True)
         del data
+        auth = httpx.DigestAuth(server.user, server.password)
+        start = time.perf_counter()
+        with httpx.Client(auth=auth, timeout=args.timeout) as client:
+            for k in range(0, len(lines), BATCH):
+                client.post(server.graph_store, params={"graph": "urn:bench:raw"}, content=b"".join(lines[k:k + BATCH]),
+                            headers={"Content-Type": "application/n-triples"}).raise_for_status()
+            raw_s = time.perf_counter() - start
+            client.post(server.update, data={"update": "DROP SILENT GRAPH <urn:bench:raw>"}).raise_for_status()
+        del lines
 
         remote = server.settings(local.graph_iri, query_timeout=args.timeout)
         pushing = Settings.load(store=str(args.store), remote_graph=remote.remote_graph,
                                 remote_update=remote.remote_update, remote_user=server.user,
                                 remote_password=server.password, query_timeout=args.timeout)
-        report = push_graph(pushing, server.query, graph_store=server.graph_store)
+        report = push_graph(pushing, server.query, graph_store=server.graph_store, batch=BATCH)
         print(f"push (Graph Store Protocol, {report.batches} batches): {report.seconds:.1f} s = "
-              f"{report.seconds / raw_s:.2f}x one raw POST of the same N-Triples ({raw_s:.1f} s)")
+              f"{report.seconds / raw_s:.2f}x POSTing the same N-Triples in the same batches straight into a "
+              f"graph ({raw_s:.1f} s)")
         again = push_graph(pushing, server.query, graph_store=server.graph_store)
         print(f"push again: {again.seconds:.1f} s (up to date: {again.up_to_date})")
 

@@ -262,6 +262,22 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 
 
 @pytest.fixture(scope="session")
+def virtuoso_small_transactions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A second Virtuoso that takes at most 300 kB of changes in one transaction (its default is 50 MB:
+    about a million triples), so the article's graph is too large to replace in one request."""
+    if shutil.which("virtuoso-t") is None:
+        if IN_CI:
+            pytest.fail("CI must install Debian's virtuoso-opensource (see .ci/run)")
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    try:
+        server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-small"), transaction_bytes=300_000)
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def virtuoso_article(virtuoso: Virtuoso, settings: Settings) -> Settings:
     """The article's graph pushed to the session's Virtuoso: the settings that read it there."""
     from inovasi_kg.api import push_graph

@@ -33,7 +33,7 @@ from inovasi_kg.cli import cli
 from inovasi_kg.errors import LimitExceeded, QueryError, StoreError, UsageError
 from inovasi_kg.generate import generate
 from inovasi_kg.kg import KnowledgeGraph
-from inovasi_kg.push import push
+from inovasi_kg.push import describe, push
 from inovasi_kg.queries import catalogue
 from inovasi_kg.store.embedded import EmbeddedBackend
 from inovasi_kg.store.memory import MemoryBackend
@@ -203,18 +203,21 @@ def test_push_twice_gives_the_same_data_and_sends_nothing(virtuoso: Virtuoso, se
         source.close()
 
 
+def _changed_build(data: Path, tmp_path: Path, label: str, edited: str) -> EmbeddedBackend:
+    """A build of the data with one innovation's Indonesian label edited."""
+    table = data / "inovasi.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(label, edited, 1), encoding="utf-8")
+    changed = Settings.load(data_dir=str(data), store=str(tmp_path / "store"))
+    build_store(changed)
+    return EmbeddedBackend(Path(changed.store))
+
+
 def test_a_new_build_replaces_the_graph_whole(virtuoso: Virtuoso, settings: Settings, data_copy: Path,
                                               tmp_path: Path) -> None:
     graph = "urn:inovasi-kg:test:replace"
     remote = _remote(virtuoso, graph)
     old = EmbeddedBackend(Path(settings.store))
-    # a changed build: one innovation's Indonesian label edited
-    table = data_copy / "inovasi.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("Kampung Organik", "Kampung Organik Baru", 1),
-                     encoding="utf-8")
-    changed = Settings.load(data_dir=str(data_copy), store=str(tmp_path / "store"))
-    build_store(changed)
-    new = EmbeddedBackend(Path(changed.store))
+    new = _changed_build(data_copy, tmp_path, "Kampung Organik", "Kampung Organik Baru")
     try:
         push(old, remote)
         assert new.fingerprint() != old.fingerprint()
@@ -235,11 +238,7 @@ def test_an_interrupted_push_leaves_the_old_graph_and_resumes(virtuoso: Virtuoso
     graph = "urn:inovasi-kg:test:resume"
     remote = _remote(virtuoso, graph)
     old = EmbeddedBackend(Path(settings.store))
-    table = data_copy / "inovasi.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("Kampung IT", "Kampung IT Baru", 1), encoding="utf-8")
-    changed = Settings.load(data_dir=str(data_copy), store=str(tmp_path / "store"))
-    build_store(changed)
-    new = EmbeddedBackend(Path(changed.store))
+    new = _changed_build(data_copy, tmp_path, "Kampung IT", "Kampung IT Baru")
 
     def stop_after(n: int) -> Any:
         def hook(sent: int) -> None:
@@ -270,6 +269,44 @@ def test_an_interrupted_push_leaves_the_old_graph_and_resumes(virtuoso: Virtuoso
         leftovers = remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                                   "FILTER(STRSTARTS(STR(?g), 'urn:inovasi-kg:staging')) }", dataset=([], None))
         assert leftovers == []
+    finally:
+        for b in (remote, old, new):
+            b.close()
+
+
+def test_a_server_that_refuses_one_large_transaction_gets_the_graph_in_chunks(
+        virtuoso_small_transactions: Virtuoso, settings: Settings, data_copy: Path, tmp_path: Path) -> None:
+    remote = _remote(virtuoso_small_transactions, "urn:inovasi-kg:test:chunks")
+    old = EmbeddedBackend(Path(settings.store))
+    new = _changed_build(data_copy, tmp_path, "Kampung Organik", "Kampung Organik Lagi")
+    try:
+        first = push(old, remote)
+        assert not first.atomic and "log after image size went above the limit" in first.refused
+        assert _iso(remote.triples()) == _iso(old.triples()) and remote.fingerprint() == old.fingerprint()
+        assert remote.replacement_under_way() is None
+        assert push(old, remote).up_to_date
+        # a replacement in chunks stopped while it moves the new build in: readers see no fingerprint
+        # (the graph is incomplete), and the next push finishes it without sending a batch again
+        real, moves = remote.update, []
+
+        def stopping(text: str, **kw: Any) -> None:
+            if text.startswith("DELETE { GRAPH <urn:inovasi-kg:staging") and " INSERT " in text:
+                moves.append(text)
+                if len(moves) == 2:
+                    raise KeyboardInterrupt
+            real(text, **kw)
+
+        remote.update = stopping  # type: ignore[method-assign]
+        with pytest.raises(KeyboardInterrupt):
+            push(new, remote)
+        remote.update = real  # type: ignore[method-assign]
+        assert remote.fingerprint() is None and remote.replacement_under_way() == (new.fingerprint(), "moving")
+        finish = push(new, remote)
+        assert finish.resumed_replacement and finish.sent == 0 and "finishing an earlier push" in describe(finish)
+        assert _iso(remote.triples()) == _iso(new.triples()) and remote.fingerprint() == new.fingerprint()
+        assert remote.replacement_under_way() is None
+        with KnowledgeGraph(virtuoso_small_transactions.settings(remote.graph)) as kg:  # the search labels moved too
+            assert {r["label"] for r in kg.query("cari-label", teks="organik lagi").values()} == {"Kampung Organik Lagi"}
     finally:
         for b in (remote, old, new):
             b.close()

@@ -36,7 +36,7 @@ DisableUnixSocket = 1
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 DirsAllowed = .
-[HTTPServer]
+{limits}[HTTPServer]
 ServerPort = 127.0.0.1:{http}
 ServerRoot = {d}
 ServerThreads = 4
@@ -82,15 +82,19 @@ class Virtuoso:
             self.log.close()
 
 
-def start_virtuoso(folder: Path, *, buffers: int = 20000, seconds: float = 90) -> Virtuoso:
+def start_virtuoso(folder: Path, *, buffers: int = 20000, transaction_bytes: int | None = None,
+                   seconds: float = 90) -> Virtuoso:
     """virtuoso-t in `folder` on free loopback ports, answering; RuntimeError (with its log) if it does not start.
 
-    `buffers` of 8 KiB each: 20,000 (160 MiB) for the tests; Virtuoso's guide gives 340,000 per 4 GiB."""
+    `buffers` of 8 KiB each: 20,000 (160 MiB) for the tests; Virtuoso's guide gives 340,000 per 4 GiB.
+    `transaction_bytes`: the largest change one transaction may log (TransactionAfterImageLimit; the
+    server's default is 50,000,000)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         raise RuntimeError("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
     http = _free_port()
-    ini = INI.format(d=folder, sql=_free_port(), http=http, buffers=buffers, dirty=buffers * 3 // 4)
+    limits = f"TransactionAfterImageLimit = {transaction_bytes}\n" if transaction_bytes else ""
+    ini = INI.format(d=folder, sql=_free_port(), http=http, buffers=buffers, dirty=buffers * 3 // 4, limits=limits)
     (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
     log = (folder / "out.log").open("wb")
     proc = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=log,

@@ -6,6 +6,9 @@
        endpoint is given, by POSTing N-Triples;
     2. one update request then moves them onto the target graph and its search companion and
        records the fingerprint (urn:inovasi-kg:build), so readers see the old graph or the new one;
+       a server that refuses so large a transaction (Virtuoso's TransactionAfterImageLimit, 50 MB by
+       default, is about a million triples) gets the same replacement in chunks instead: not atomic,
+       but idempotent and resumable, and said so in the report;
     3. the counts on the server are checked against the build.
 
 Pushing the same build twice changes nothing (the fingerprint is already there: "up to date").
@@ -25,12 +28,13 @@ import pyoxigraph as ox
 
 from .errors import StoreError, UsageError
 from .store.base import DEFAULT_GRAPH, SEARCH_GRAPH, Backend
-from .store.remote import RemoteBackend, staging_graph
+from .store.remote import RemoteBackend, ServerRefused, staging_graph
 
 __all__ = ["PushReport", "push"]
 
 UPDATE_BATCH = 2000  # triples per INSERT DATA (Virtuoso's SPARQL compiler runs out of memory near 5,000)
 GRAPH_STORE_BATCH = 50000  # triples per Graph Store Protocol POST
+DRAIN_CHUNK = 20000  # triples per request when the graph is replaced in chunks
 
 
 @dataclass
@@ -45,6 +49,9 @@ class PushReport:
     batches: int = 0
     sent: int = 0  # batches sent by this run (fewer than batches when it resumed)
     up_to_date: bool = False
+    atomic: bool = True  # replaced in one update request; False: in chunks (see RemoteBackend.replace_in_chunks)
+    refused: str = ""  # why the server refused the one-request replacement
+    resumed_replacement: bool = False  # finished a replacement in chunks that an earlier push began
     dropped: list[str] = field(default_factory=list)  # staging graphs of other builds, dropped
     seconds: float = 0.0
 
@@ -70,10 +77,33 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
     report = PushReport(remote.endpoint, remote.graph, fingerprint)
     data, search = _lines(source, DEFAULT_GRAPH), _lines(source, SEARCH_GRAPH)
     report.triples, report.search_triples = len(data), len(search)
-    if (remote.fingerprint() == fingerprint and remote.count() == len(data)
-            and remote.graph_size(remote.search) == len(search)):
-        report.up_to_date, report.seconds = True, time.monotonic() - start
-        return report
+    under_way = remote.replacement_under_way()
+    if under_way is not None and under_way[0] == fingerprint:  # a replacement in chunks of this build, cut short
+        report.atomic, report.resumed_replacement = False, True
+        remote.replace_in_chunks(staging_graph(remote.graph, fingerprint), fingerprint, DRAIN_CHUNK)
+    else:
+        if (under_way is None and remote.fingerprint() == fingerprint and remote.count() == len(data)
+                and remote.graph_size(remote.search) == len(search)):
+            report.up_to_date, report.seconds = True, time.monotonic() - start
+            return report
+        staged = _stage(remote, data, search, fingerprint, report, graph_store=graph_store, batch=batch,
+                        progress=progress, after_batch=after_batch)
+        try:
+            remote.replace_graph(staged, fingerprint)
+        except ServerRefused as err:  # e.g. Virtuoso's limit on one transaction's size
+            report.atomic, report.refused = False, str(err).splitlines()[0][:300]
+            remote.replace_in_chunks(staged, fingerprint, DRAIN_CHUNK)
+    if remote.count() != len(data) or remote.fingerprint() != fingerprint:
+        raise StoreError(f"the server did not take the new graph <{remote.graph}> as a whole; push again")
+    report.dropped = remote.drop_staging(keep=staging_graph(remote.graph, fingerprint))
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _stage(remote: RemoteBackend, data: list[bytes], search: list[bytes], fingerprint: str, report: PushReport, *,
+           graph_store: str | None, batch: int | None, progress: Callable[[int, int | None], None] | None,
+           after_batch: Callable[[int], None] | None) -> str:
+    """Fill the staging graphs in batches, resuming from what is already there; their name."""
     size = batch or (GRAPH_STORE_BATCH if graph_store else UPDATE_BATCH)
     if size <= 0:
         raise UsageError(f"batch must be a positive number of triples, got {size}")
@@ -90,7 +120,7 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
         done += first * size
         for k in range(first, -(-len(lines) // size)):
             chunk = lines[k * size:(k + 1) * size]
-            send(name, chunk)
+            _send_halving(send, name, chunk)
             report.sent += 1
             done += len(chunk)
             if progress is not None:
@@ -102,12 +132,20 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
             raise StoreError(f"the server holds {held:,} triples in the staging graph <{name}> after the "
                              f"push, not {len(lines):,}: it changed some of them (push again to resend; the target "
                              f"graph <{remote.graph}> is unchanged)")
-    remote.replace_graph(staged, fingerprint)
-    if remote.count() != len(data) or remote.fingerprint() != fingerprint:
-        raise StoreError(f"the server did not take the new graph <{remote.graph}> as a whole; push again")
-    report.dropped = remote.drop_staging(keep=staged)
-    report.seconds = time.monotonic() - start
-    return report
+    return staged
+
+
+def _send_halving(send: Callable[[str, Sequence[bytes]], None], graph: str, lines: Sequence[bytes]) -> None:
+    """Send a batch; one the server refuses as too large goes again as two halves (the batches stay the
+    same for resuming). A single triple it refuses is an error naming that triple."""
+    try:
+        send(graph, lines)
+    except ServerRefused as err:
+        if len(lines) == 1:
+            raise ServerRefused(f"the SPARQL server refused the triple {lines[0].decode().strip()}: {err}") from None
+        half = len(lines) // 2
+        _send_halving(send, graph, lines[:half])
+        _send_halving(send, graph, lines[half:])
 
 
 def _update_sender(remote: RemoteBackend) -> Callable[[str, Sequence[bytes]], None]:
@@ -134,5 +172,9 @@ def describe(report: PushReport) -> str:
         return (f"<{report.graph}> at {report.endpoint} is up to date ({report.triples:,} triples, build "
                 f"{report.fingerprint[:12]}); nothing sent")
     resumed = f", resumed: {report.sent} of {report.batches} batches sent" if report.sent < report.batches else ""
+    how = "" if report.atomic else (
+        "; replaced in chunks, not atomically"
+        + (" (finishing an earlier push's replacement)" if report.resumed_replacement else
+           f" (the server refused one transaction: {report.refused})"))
     return (f"pushed {report.triples:,} triples (+{report.search_triples:,} search labels) to <{report.graph}> at "
-            f"{report.endpoint} in {report.batches} batches{resumed}, {report.seconds:.1f} s")
+            f"{report.endpoint} in {report.batches} batches{resumed}, {report.seconds:.1f} s{how}")

@@ -33,7 +33,7 @@ from ..errors import LimitExceeded, QueryError, StoreError, UsageError
 from ..result import QueryResult, from_reply
 from .base import Capabilities, Dataset, Term
 
-__all__ = ["RemoteBackend", "search_graph", "staging_graph"]
+__all__ = ["RemoteBackend", "ServerRefused", "search_graph", "staging_graph"]
 
 DEFAULT_TIMEOUT = 30.0
 PAGE = 10000  # rows a pattern read asks for at once (below the usual server caps, e.g. Virtuoso's 10,000)
@@ -43,6 +43,13 @@ _NTRIPLES = "application/n-triples"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _STAGING = "urn:inovasi-kg:staging"  # <graph> <urn:inovasi-kg:staging> <staging graph>, in urn:inovasi-kg:build
+_SMALLEST_CHUNK = 100
+_REPLACING = "urn:inovasi-kg:replacing"  # <graph> <urn:inovasi-kg:replacing> "fingerprint phase", while in chunks
+
+
+class ServerRefused(QueryError):
+    """The server answered a request with an error about it (HTTP 400, or 500 naming SPARQL): its syntax,
+    a feature it lacks, or a size it will not take in one request or transaction."""
 
 
 def _digest(graph: str) -> str:
@@ -171,8 +178,8 @@ class RemoteBackend:
                                 f"partial answer, which is refused (narrow the query)")
         if status >= 400:
             text = _server_message(response.text)
-            if status < 500 or re.search(r"SPARQL|SP\d{3}|syntax", text, re.IGNORECASE):
-                raise QueryError(f"the SPARQL server refused the query (HTTP {status}): {text}")
+            if status < 500 or re.search(r"SPARQL|SP\d{3}|SR\d{3}|syntax", response.text, re.IGNORECASE):
+                raise ServerRefused(f"the SPARQL server refused the query (HTTP {status}): {text}")
             raise StoreError(f"the SPARQL server at {url} failed (HTTP {status}): {text}")
         return response
 
@@ -264,7 +271,62 @@ class RemoteBackend:
         self.update(f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{target}> ;\n"
                     f"MOVE SILENT GRAPH <{staged}:cari> TO GRAPH <{self.search}> ;\n"
                     f"DELETE WHERE {{ GRAPH <{meta}> {{ <{target}> <{key}> ?old }} }} ;\n"
+                    f"DELETE WHERE {{ GRAPH <{meta}> {{ <{target}> <{_REPLACING}> ?phase }} }} ;\n"
                     f"INSERT DATA {{ GRAPH <{meta}> {{ <{target}> <{key}> {ox.Literal(fingerprint)} }} }}")
+
+    def replacement_under_way(self) -> tuple[str, str] | None:
+        """(fingerprint, phase) of a replacement in chunks under way (see `replace_in_chunks`), or None."""
+        rows = self.select(f"SELECT ?p WHERE {{ GRAPH <{iris.META_GRAPH}> {{ <{self.graph}> <{_REPLACING}> ?p }} }}",
+                           dataset=([], [iris.META_GRAPH]))
+        if not rows:
+            return None
+        fingerprint, _, phase = str(rows[0]["p"]["value"]).partition(" ")
+        return fingerprint, phase
+
+    def _mark(self, fingerprint: str | None, phase: str) -> None:
+        meta, target = iris.META_GRAPH, self.graph
+        text = (f"DELETE WHERE {{ GRAPH <{meta}> {{ <{target}> <{_REPLACING}> ?phase }} }} ;\n"
+                f"DELETE WHERE {{ GRAPH <{meta}> {{ <{target}> <{iris.FINGERPRINT}> ?old }} }}")
+        if fingerprint is not None:
+            mark = ox.Literal(f"{fingerprint} {phase}")
+            text += f" ;\nINSERT DATA {{ GRAPH <{meta}> {{ <{target}> <{_REPLACING}> {mark} }} }}"
+        self.update(text)
+
+    def replace_in_chunks(self, staged: str, fingerprint: str, chunk: int) -> None:
+        """The same replacement as `replace_graph` for a server that cannot take it in one transaction
+        (Virtuoso's TransactionAfterImageLimit): empty the target, then move the staging graphs over,
+        `chunk` triples a request. Not atomic (readers see the graph fill up, and no fingerprint until
+        it is whole) but idempotent and resumable: the phase is recorded in urn:inovasi-kg:build."""
+        under_way = self.replacement_under_way()
+        phase = under_way[1] if under_way is not None and under_way[0] == fingerprint else None
+        if phase is None:
+            self._mark(fingerprint, "emptying")
+            phase = "emptying"
+        if phase == "emptying":
+            for graph in (self.graph, self.search):
+                self._drain(graph, None, chunk)
+            self._mark(fingerprint, "moving")
+        self._drain(staged, self.graph, chunk)
+        self._drain(f"{staged}:cari", self.search, chunk)
+        self._mark(None, "")
+        self.update(f"INSERT DATA {{ GRAPH <{iris.META_GRAPH}> {{ <{self.graph}> <{iris.FINGERPRINT}> "
+                    f"{ox.Literal(fingerprint)} }} }}")
+
+    def _drain(self, source: str, target: str | None, chunk: int) -> None:
+        """Move (or, with no target, delete) the triples of `source`, `chunk` at a time (halved while the
+        server refuses a chunk as too large a transaction), until it is empty."""
+        into = f" INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }}" if target is not None else ""
+        left = self.graph_size(source)
+        while left:
+            pick = f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} }} LIMIT {chunk} }}"
+            try:
+                for _ in range(-(-left // chunk)):
+                    self.update(f"DELETE {{ GRAPH <{source}> {{ ?s ?p ?o }} }}{into} WHERE {{ {pick} }}")
+            except ServerRefused:
+                if chunk <= _SMALLEST_CHUNK:
+                    raise
+                chunk = max(_SMALLEST_CHUNK, chunk // 2)
+            left = self.graph_size(source)
 
     def drop_staging(self, *, keep: str) -> list[str]:
         """Drop the staging graphs that pushes of this graph recorded and left (a stopped push of another
@@ -351,6 +413,7 @@ def _rdf_format(response: Any) -> ox.RdfFormat:
 
 
 def _server_message(text: str) -> str:
+    text = text.split("SPARQL query:", 1)[0]  # Virtuoso echoes the whole query after its message
     lines = [line.strip() for line in re.sub(r"<[^>]+>", " ", text).splitlines() if line.strip()]
     return " ".join(lines)[:400] or "(no message)"
 
