@@ -154,6 +154,55 @@ def test_push_to_a_silent_server_fails_within_the_timeout(settings: Settings, si
     assert time.monotonic() - start < 4
 
 
+@pytest.fixture()
+def busy_server() -> Iterator[tuple[str, list[int]]]:
+    """A loopback SPARQL endpoint that answers 503 (or Virtuoso's lock-wait timeout) to the first requests
+    it is told to, then a one-row result; serves at most 20 requests, then stops by itself."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    plan: list[int] = []  # statuses still to answer before a good one
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            status = plan.pop(0) if plan else 200
+            body = (b"Virtuoso S1T00 Error SR171: Transaction timed out" if status == 500 else b"busy") if status != 200 \
+                else json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+                    {"n": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=lambda: [server.handle_request() for _ in range(20)], daemon=True)
+    server.timeout = 5
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", plan
+    server.server_close()
+
+
+def test_a_busy_server_is_asked_again_a_few_times(busy_server: tuple[str, list[int]],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import inovasi_kg.store.remote as remote_module
+
+    monkeypatch.setattr(remote_module, "_RETRY_PAUSES", (0.01, 0.01, 0.01))
+    url, plan = busy_server
+    backend = RemoteBackend(url, graph="urn:g", timeout=5)
+    try:
+        plan[:] = [503, 500, 503]
+        assert backend.count() == 7 and plan == []  # three busy answers, then the count
+        plan[:] = [503, 503, 503, 503]
+        with pytest.raises(StoreError, match=r"failed \(HTTP 503\)"):
+            backend.count()
+    finally:
+        backend.close()
+
+
 def test_wrong_credentials_are_named(virtuoso: Virtuoso, settings: Settings) -> None:
     remote = virtuoso.settings("urn:inovasi-kg:test:refused")
     wrong = dataclasses.replace(replace_settings(settings, remote), remote_password="not-the-password")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -44,6 +45,8 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _STAGING = "urn:inovasi-kg:staging"  # <graph> <urn:inovasi-kg:staging> <staging graph>, in urn:inovasi-kg:build
 _SMALLEST_CHUNK = 100
+_RETRY_PAUSES = (1.0, 3.0, 9.0)  # seconds before each new try of a request the server was too busy for
+_BUSY = re.compile(r"\bS1T00\b|\b40001\b|Transaction timed out|deadlock", re.IGNORECASE)
 _REPLACING = "urn:inovasi-kg:replacing"  # <graph> <urn:inovasi-kg:replacing> "fingerprint phase", while in chunks
 
 
@@ -162,6 +165,11 @@ class RemoteBackend:
         limit = timeout or self.timeout
         try:
             response = self._client.post(url, timeout=limit, **request)
+            for pause in _RETRY_PAUSES:  # a server busy for a moment (503, a lock wait or deadlock): a few tries
+                if not (response.status_code == 503 or (response.status_code >= 500 and _BUSY.search(response.text))):
+                    break
+                time.sleep(pause)
+                response = self._client.post(url, timeout=limit, **request)
         except httpx.TimeoutException:
             raise LimitExceeded(f"the SPARQL server at {url} did not answer within {limit:g} s "
                                 f"(raise the query timeout, or ask the server's operator)") from None
