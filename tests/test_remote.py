@@ -157,7 +157,7 @@ def test_push_to_a_silent_server_fails_within_the_timeout(settings: Settings, si
 @pytest.fixture()
 def busy_server() -> Iterator[tuple[str, list[int]]]:
     """A loopback SPARQL endpoint that answers 503 (or Virtuoso's lock-wait timeout) to the first requests
-    it is told to, then a one-row result; serves at most 20 requests, then stops by itself."""
+    it is told to, then a one-row result; stops with the test (or after a minute by itself)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     plan: list[int] = []  # statuses still to answer before a good one
@@ -179,10 +179,19 @@ def busy_server() -> Iterator[tuple[str, list[int]]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=lambda: [server.handle_request() for _ in range(20)], daemon=True)
-    server.timeout = 5
+    server.timeout = 0.1
+    stop = threading.Event()
+
+    def serve() -> None:
+        deadline = time.monotonic() + 60
+        while not stop.is_set() and time.monotonic() < deadline:
+            server.handle_request()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql", plan
+    stop.set()
+    thread.join()
     server.server_close()
 
 

@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pyoxigraph as ox
 
 from .. import iris
@@ -95,42 +96,36 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
             unquote(parts.username) if parts.username else None, unquote(parts.password) if parts.password else None)
 
 
-class _Auth:
+class _EitherAuth(httpx.Auth):
     """Credentials sent the way the server's challenge asks: Basic or Digest (Virtuoso's /sparql-auth)."""
 
-    def __new__(cls, user: str, password: str) -> Any:
-        import httpx
+    def __init__(self, user: str, password: str) -> None:
+        self.digest = httpx.DigestAuth(user, password)
+        self.basic = httpx.BasicAuth(user, password)
+        self.scheme: str | None = None  # learnt from the first challenge
 
-        class Either(httpx.Auth):
-            def __init__(self) -> None:
-                self.digest = httpx.DigestAuth(user, password)
-                self.basic = httpx.BasicAuth(user, password)
-                self.scheme: str | None = None
-
-            def auth_flow(self, request: httpx.Request) -> Any:
-                if self.scheme == "basic":
-                    yield from self.basic.auth_flow(request)
-                    return
-                if self.scheme == "digest":
-                    yield from self.digest.auth_flow(request)
-                    return
-                response = yield request
-                if response.status_code != 401:
-                    return
-                challenge = response.headers.get("www-authenticate", "").lower()
-                if challenge.startswith("digest"):
-                    self.scheme = "digest"
-                    flow = self.digest.auth_flow(request)
-                    next(flow)  # the digest flow's first, unauthenticated request: already answered
-                    try:
-                        yield flow.send(response)
-                    except StopIteration:
-                        return
-                elif challenge.startswith("basic"):
-                    self.scheme = "basic"
-                    yield from self.basic.auth_flow(request)
-
-        return Either()
+    def auth_flow(self, request: httpx.Request) -> Any:
+        if self.scheme == "basic":
+            yield from self.basic.auth_flow(request)
+            return
+        if self.scheme == "digest":
+            yield from self.digest.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        challenge = response.headers.get("www-authenticate", "").lower()
+        if challenge.startswith("digest"):
+            self.scheme = "digest"
+            flow = self.digest.auth_flow(request)
+            next(flow)  # the digest flow's first, unauthenticated request: already answered above
+            try:
+                yield flow.send(response)
+            except StopIteration:
+                return
+        elif challenge.startswith("basic"):
+            self.scheme = "basic"
+            yield from self.basic.auth_flow(request)
 
 
 class RemoteBackend:
@@ -140,8 +135,6 @@ class RemoteBackend:
 
     def __init__(self, endpoint: str, *, graph: str, update: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = DEFAULT_TIMEOUT, page: int = PAGE) -> None:
-        import httpx
-
         self.endpoint, url_user, url_password = split_credentials(endpoint)
         self.update_endpoint, update_user, update_password = split_credentials(update) if update else (self.endpoint, None, None)
         self.location = self.endpoint
@@ -150,7 +143,7 @@ class RemoteBackend:
         user, password = user or url_user or update_user, password or url_password or update_password
         if (user is None) != (password is None):
             raise UsageError("give both a user and a password for the SPARQL server, or neither")
-        self._client = httpx.Client(auth=_Auth(user, password) if user and password else None,
+        self._client = httpx.Client(auth=_EitherAuth(user, password) if user and password else None,
                                     timeout=httpx.Timeout(timeout), follow_redirects=True,
                                     headers={"User-Agent": "inovasi-kg"})
 
@@ -160,8 +153,6 @@ class RemoteBackend:
         return self._send(url, timeout, data=data, headers={"Accept": accept})
 
     def _send(self, url: str, timeout: float | None, **request: Any) -> Any:
-        import httpx
-
         limit = timeout or self.timeout
         try:
             response = self._client.post(url, timeout=limit, **request)
