@@ -66,6 +66,13 @@ def _lines(source: Backend, graph: ox.DefaultGraph | ox.NamedNode) -> list[bytes
     raise UsageError(f"push reads from a local store; {source.location} is not one")
 
 
+def _search_size(source: Backend) -> int:
+    count = getattr(source, "graph_size", None)
+    if count is None:
+        raise UsageError(f"push reads from a local store; {source.location} is not one")
+    return int(count(SEARCH_GRAPH.value))
+
+
 def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = None, batch: int | None = None,
          progress: Callable[[int, int | None], None] | None = None,
          after_batch: Callable[[int], None] | None = None) -> PushReport:
@@ -75,25 +82,26 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
     if fingerprint is None:
         raise StoreError(f"the store {source.location} holds no built graph; run `inovasi-kg build` first")
     report = PushReport(remote.endpoint, remote.graph, fingerprint)
-    data, search = _lines(source, DEFAULT_GRAPH), _lines(source, SEARCH_GRAPH)
-    report.triples, report.search_triples = len(data), len(search)
+    report.triples, report.search_triples = source.count(), _search_size(source)
     under_way = remote.replacement_under_way()
     if under_way is not None and under_way[0] == fingerprint:  # a replacement in chunks of this build, cut short
         report.atomic, report.resumed_replacement = False, True
         remote.replace_in_chunks(staging_graph(remote.graph, fingerprint), fingerprint, DRAIN_CHUNK)
     else:
-        if (under_way is None and remote.fingerprint() == fingerprint and remote.count() == len(data)
-                and remote.graph_size(remote.search) == len(search)):
+        if (under_way is None and remote.fingerprint() == fingerprint and remote.count() == report.triples
+                and remote.graph_size(remote.search) == report.search_triples):
             report.up_to_date, report.seconds = True, time.monotonic() - start
             return report
+        data, search = _lines(source, DEFAULT_GRAPH), _lines(source, SEARCH_GRAPH)
         staged = _stage(remote, data, search, fingerprint, report, graph_store=graph_store, batch=batch,
                         progress=progress, after_batch=after_batch)
+        del data, search
         try:
             remote.replace_graph(staged, fingerprint)
         except ServerRefused as err:  # e.g. Virtuoso's limit on one transaction's size
             report.atomic, report.refused = False, str(err).splitlines()[0][:300]
             remote.replace_in_chunks(staged, fingerprint, DRAIN_CHUNK)
-    if remote.count() != len(data) or remote.fingerprint() != fingerprint:
+    if remote.count() != report.triples or remote.fingerprint() != fingerprint:
         raise StoreError(f"the server did not take the new graph <{remote.graph}> as a whole; push again")
     report.dropped = remote.drop_staging(keep=staging_graph(remote.graph, fingerprint))
     report.seconds = time.monotonic() - start

@@ -189,9 +189,7 @@ def inline_values(text: str, bindings: Mapping[str, Term]) -> str:
     from .queries import mask_comments_and_strings
 
     masked = mask_comments_and_strings(text)
-    names = sorted(bindings)
-    mentions = re.compile(r"[?$](" + "|".join(map(re.escape, names)) + r")\b")
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }} "
+    mentions = re.compile(r"[?$](" + "|".join(map(re.escape, sorted(bindings))) + r")\b")
     opened: list[int] = []
     groups: list[tuple[int, int]] = []
     for i, ch in enumerate(masked):
@@ -199,12 +197,17 @@ def inline_values(text: str, bindings: Mapping[str, Term]) -> str:
             opened.append(i)
         elif ch == "}" and opened:
             groups.append((opened.pop(), i))
-    starts = sorted({start for start, end in groups
-                     if mentions.search(masked, start, end) and not _DATA_BLOCK.search(masked[:start])})
-    if not starts:
+    blocks: dict[int, str] = {}
+    for start, end in groups:
+        names = sorted({m.group(1) for m in mentions.finditer(masked, start, end)})  # only what this group names
+        subquery = re.match(r"\s*SELECT\b", masked[start + 1:end], re.IGNORECASE)  # `{ SELECT ... }`: no VALUES first
+        if names and not subquery and not _DATA_BLOCK.search(masked[:start]):
+            blocks[start] = (f" VALUES ({' '.join('?' + n for n in names)}) "
+                             f"{{ ({' '.join(str(bindings[n]) for n in names)}) }} ")
+    if not blocks:
         raise QueryError("cannot bind parameters: no group pattern mentions them")
-    for start in reversed(starts):
-        text = text[: start + 1] + block + text[start + 1:]
+    for start in sorted(blocks, reverse=True):
+        text = text[: start + 1] + blocks[start] + text[start + 1:]
     return text
 
 

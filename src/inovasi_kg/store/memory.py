@@ -53,6 +53,11 @@ class StoreReader:
     def graphs(self) -> frozenset[str]:
         return frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
+    def graph_size(self, graph: str) -> int:
+        """Number of triples in a named graph, counted in the engine."""
+        result = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(result))[0].value)  # type: ignore[index,arg-type]
+
     def dump(self, fmt: str) -> bytes:
         from ..export import serialize_sorted
         from ..formats import RDF
