@@ -57,13 +57,12 @@ class PushReport:
 
 
 def _lines(source: Backend, graph: ox.DefaultGraph | ox.NamedNode) -> list[bytes]:
+    """The graph's triples as sorted N-Triples lines (the engine of the local store writes them)."""
     store = getattr(source, "store", None)
-    if store is not None:  # an Oxigraph store in this process: the engine writes the lines
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        return sorted(data.splitlines(keepends=True))
-    if graph == DEFAULT_GRAPH:
-        return sorted(source.dump("ntriples").splitlines(keepends=True))
-    raise UsageError(f"push reads from a local store; {source.location} is not one")
+    if store is None:
+        raise UsageError(f"push reads from a local store; {source.location} is not one")
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    return sorted(data.splitlines(keepends=True))
 
 
 def _search_size(source: Backend) -> int:
