@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import pipeline
 from .catalog import DISTRIBUTIONS, catalog_only
@@ -24,10 +25,12 @@ from .export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
 from .kg import NODE_LIMIT, ClassCount, open_graph
 from .ontology import document
 from .pipeline import BuildReport
-from .push import PushReport
 from .settings import Settings
 from .store import open_backend
 from .validate import ValidationReport
+
+if TYPE_CHECKING:
+    from .push import PushReport  # push (and httpx) load only when a push runs
 
 __all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "publish", "push_graph", "render_graph", "stats",
            "validate_data"]

@@ -89,7 +89,9 @@ def push(source: Backend, remote: RemoteBackend, *, graph_store: str | None = No
     else:
         if (under_way is None and remote.fingerprint() == fingerprint and remote.count() == report.triples
                 and remote.graph_size(remote.search) == report.search_triples):
-            report.up_to_date, report.seconds = True, time.monotonic() - start
+            report.up_to_date = True
+            report.dropped = remote.drop_staging(keep=staging_graph(remote.graph, fingerprint))
+            report.seconds = time.monotonic() - start
             return report
         data, search = _lines(source, DEFAULT_GRAPH), _lines(source, SEARCH_GRAPH)
         staged = _stage(remote, data, search, fingerprint, report, graph_store=graph_store, batch=batch,
