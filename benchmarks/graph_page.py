@@ -19,8 +19,8 @@ from pathlib import Path
 import networkx as nx
 
 from inovasi_kg import Settings, build_store
-from inovasi_kg.network import class_style, rdf_to_networkx
-from inovasi_kg.networkpage import render_html
+from inovasi_kg.graph.network import class_style, rdf_to_networkx
+from inovasi_kg.graph.page import render_html
 from inovasi_kg.store.embedded import EmbeddedBackend
 
 CHROMIUM = "/usr/bin/chromium"

@@ -121,8 +121,8 @@ import json, sys, time
 import pyoxigraph as ox
 from inovasi_kg import Settings
 from inovasi_kg.kg import KnowledgeGraph
-from inovasi_kg.queries import catalogue
-from inovasi_kg.sparql import bind_parameters, prologue
+from inovasi_kg.sparql.named import bind_parameters, catalogue
+from inovasi_kg.sparql.text import prologue
 store, gen, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 settings = Settings.load(store=store, max_rows=100_000_000)
 kg = KnowledgeGraph(settings)
@@ -144,8 +144,8 @@ RDFLIB_CODE = r"""
 import json, sys, time
 import pyoxigraph as ox, rdflib
 from inovasi_kg import Settings
-from inovasi_kg.queries import catalogue
-from inovasi_kg.sparql import bind_parameters, prologue
+from inovasi_kg.sparql.named import bind_parameters, catalogue
+from inovasi_kg.sparql.text import prologue
 gen, name, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 raw = ox.Store.read_only(gen)
 g = rdflib.Graph()

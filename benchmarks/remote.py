@@ -34,9 +34,9 @@ def main() -> None:
 
     from inovasi_kg import Settings
     from inovasi_kg.api import push_graph
-    from inovasi_kg.errors import InovasiKGError
+    from inovasi_kg.core.errors import InovasiKGError
     from inovasi_kg.kg import KnowledgeGraph
-    from inovasi_kg.queries import catalogue
+    from inovasi_kg.sparql.named import catalogue
     from inovasi_kg.store.embedded import EmbeddedBackend
     from virtuoso_server import start_virtuoso
 

@@ -90,8 +90,8 @@ def main() -> None:
                    capture_output=True)
     import pyoxigraph as ox
 
-    from inovasi_kg.queries import catalogue
-    from inovasi_kg.sparql import inline_values, prologue
+    from inovasi_kg.sparql.named import catalogue
+    from inovasi_kg.sparql.text import inline_values, prologue
 
     # The same named query for the others, its parameters bound the portable way (inline VALUES).
     named = inline_values(catalogue()["peringkat-penghargaan"].text,

@@ -20,15 +20,16 @@ import pytest
 from rdflib import Graph
 
 from inovasi_kg import KnowledgeGraph, Settings, build_store, export_rdf
+from inovasi_kg.core.resources import data_dir, ontology_dir
 from inovasi_kg.pipeline import build as build_into
-from inovasi_kg.resources import data_dir, ontology_dir
 from inovasi_kg.store.layout import open_store
 from inovasi_kg.store.memory import MemoryBackend
 from safety import ENTRY
 from virtuoso_server import Virtuoso, start_virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "000_cd48a5bcf97942ce.txt"
+FIXTURES = ROOT / "tests" / "fixtures"  # third-party material the tests read, each with source and licence
+SEED = FIXTURES / "seed" / "000_cd48a5bcf97942ce.txt"
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -75,24 +76,16 @@ def wait_for_server(url: str, seconds: float = 60) -> bool:
 
 @pytest.fixture(scope="session")
 def article() -> str:
-    """The source article; the project keeps quotes, not a copy of the article."""
-    if not SEED.exists():
-        if IN_CI:
-            pytest.fail(f"the source article is missing at {SEED}")
-        pytest.skip("the source article (../shared/seed) is not beside this checkout")
+    """The source article, as the seed gave it (tests/fixtures/seed)."""
     return SEED.read_text(encoding="utf-8")
 
 
-REFERENCE = SEED.parents[1] / "reference-data" / "kode-wilayah-2025.csv"
+REFERENCE = FIXTURES / "reference-data" / "kode-wilayah-2025.csv"
 
 
 @pytest.fixture(scope="session")
 def reference() -> dict[str, dict[str, str]]:
-    """The region code table the skeleton in data/ comes from (../shared/reference-data), by code."""
-    if not REFERENCE.exists():
-        if IN_CI:
-            pytest.fail(f"the region code table is missing at {REFERENCE}")
-        pytest.skip("the region code table (../shared/reference-data) is not beside this checkout")
+    """The region code table the skeleton in data/ comes from (tests/fixtures/reference-data), by code."""
     with REFERENCE.open(encoding="utf-8", newline="") as f:
         return {r["kode"]: r for r in csv.DictReader(f)}
 

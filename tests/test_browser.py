@@ -9,7 +9,7 @@ import pytest
 
 from conftest import XSS
 from inovasi_kg import Settings, render_graph
-from inovasi_kg.network import rdf_to_networkx
+from inovasi_kg.graph.network import rdf_to_networkx
 
 pytestmark = pytest.mark.browser
 

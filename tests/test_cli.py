@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import inovasi_kg
 from inovasi_kg import Settings
 from inovasi_kg.cli import cli
-from inovasi_kg.settings import SETTINGS
+from inovasi_kg.core.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,7 +118,7 @@ def test_module_entry_point() -> None:
 def test_settings_from_environment() -> None:
     import pytest
 
-    from inovasi_kg.errors import UsageError
+    from inovasi_kg.core.errors import UsageError
 
     s = Settings.load(environ={"INOVASI_KG_LANG": "en", "INOVASI_KG_MAX_ROWS": "5", "INOVASI_KG_ALLOW_SERVICE": "ya"})
     assert (s.lang, s.max_rows, s.allow_service) == ("en", 5, True)

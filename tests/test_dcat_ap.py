@@ -3,7 +3,6 @@ shapes, and the only recommended-shape warnings are bbox/centroid of places (no 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,11 @@ from rdflib.namespace import SH
 
 from inovasi_kg import Settings, export_rdf
 
-SHAPES = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "dcat-ap-3.0.1"
+SHAPES = Path(__file__).resolve().parent / "fixtures" / "conformance" / "dcat-ap-3.0.1"
 
 
 def _shapes(name: str) -> Graph:
-    path = SHAPES / name
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the DCAT-AP shapes are missing at {path}")
-        pytest.skip("../shared/conformance/dcat-ap-3.0.1 is not beside this checkout")
-    g = Graph().parse(path, format="turtle")
+    g = Graph().parse(SHAPES / name, format="turtle")
     # The 3.0.1 release names one property shape of dcat:DataServiceShape that it never defines;
     # pyshacl stops on it, so references to shapes with no description are dropped (nothing else changes).
     for shape, ref in list(g.subject_objects(SH.property)):

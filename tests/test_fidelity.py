@@ -22,10 +22,11 @@ import pyoxigraph as ox
 import pytest
 
 from inovasi_kg import Settings
-from inovasi_kg.build import row_iri
-from inovasi_kg.errors import DataError
-from inovasi_kg.iris import concept_iri
-from inovasi_kg.load import LoadedData, Row
+from inovasi_kg.core.errors import DataError
+from inovasi_kg.core.iris import concept_iri
+from inovasi_kg.ingest.load import LoadedData
+from inovasi_kg.ingest.tables import Row
+from inovasi_kg.ingest.triples import row_iri
 from inovasi_kg.pipeline import graph_quads, load_inputs
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import XSS_EN
 from inovasi_kg import Settings, render_graph
 from inovasi_kg.cli import cli
-from inovasi_kg.network import CLASS_STYLE, rdf_to_networkx, select_view
+from inovasi_kg.graph.network import CLASS_STYLE, rdf_to_networkx, select_view
 
 ID = "https://w3id.org/inovasi-daerah/id/"
 
@@ -86,7 +86,7 @@ def test_class_filters(g: nx.MultiDiGraph) -> None:
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "cyjs"])
 def test_exports_reopen_with_networkx(g: nx.MultiDiGraph, fmt: str) -> None:
-    from inovasi_kg.network import write_network
+    from inovasi_kg.graph.network import write_network
 
     data = write_network(g, fmt)
     if fmt == "graphml":

@@ -1,6 +1,6 @@
 """The national skeleton: every province and regency/city of the region code table, with its government.
 
-The table in data/ must say exactly what ../shared/reference-data/kode-wilayah-2025.csv says (code,
+The table in data/ must say exactly what tests/fixtures/reference-data/kode-wilayah-2025.csv says (code,
 name, level, province); the article's eleven regions are rows of it, not a separate list; the
 discrepancy the reference's README names is a quality note with both decree numbers.
 """

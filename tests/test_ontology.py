@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from inovasi_kg.namespaces import IDA
-from inovasi_kg.resources import ontology_dir
+from inovasi_kg.core.resources import ontology_dir
+from inovasi_kg.rdf.namespaces import IDA
 
 NS = str(IDA._NS)
 

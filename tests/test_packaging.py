@@ -17,13 +17,19 @@ def test_wheel_is_self_contained(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ["inovasi_kg/_share/ontology/inovasi-daerah.ttl", "inovasi_kg/_share/ontology/shapes.ttl",
                      "inovasi_kg/_share/queries/peringkat-penghargaan.rq", "inovasi_kg/_share/data/kutipan.csv",
-                     "inovasi_kg/templates/graph.html", "inovasi_kg/store/workers.py"]:
+                     "inovasi_kg/_share/data/LICENSE.md"]:
         assert expected in names
+    # every template, style and script of the package is in the wheel, wherever it lives
+    source = ROOT / "src"
+    shipped = {p.relative_to(source).as_posix() for p in (source / "inovasi_kg").rglob("*")
+               if p.is_file() and p.suffix in (".py", ".html", ".css", ".js") and "node_modules" not in p.parts
+               and "yasgui" not in p.parts}
+    assert shipped and shipped <= names, sorted(shipped - names)
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import inovasi_kg, inovasi_kg.resources as r;"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import inovasi_kg, inovasi_kg.core.resources as r;"
             "assert str(r.ontology_dir()).startswith(sys.argv[1]), r.ontology_dir();"
             "s = inovasi_kg.Settings.load(store='store'); rep = inovasi_kg.build_store(s);"
             "print(rep.rows, len(inovasi_kg.open_graph(s).query('peringkat-penghargaan').rows))")
@@ -45,7 +51,7 @@ def test_benchmarks_import_the_current_api() -> None:
 def test_licences_are_explicit_and_agree_with_the_catalog() -> None:
     import tomllib
 
-    from inovasi_kg.catalog import LICENSE
+    from inovasi_kg.dataset.catalog import LICENSE
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["license"] == "MIT"

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from conftest import RANKING
 from inovasi_kg import KnowledgeGraph, Settings
 from inovasi_kg.cli import cli
-from inovasi_kg.errors import QueryError
-from inovasi_kg.namespaces import PREFIXES
-from inovasi_kg.queries import catalogue, parse_header
-from inovasi_kg.terms import fold
+from inovasi_kg.core.errors import QueryError
+from inovasi_kg.core.terms import fold
+from inovasi_kg.rdf.namespaces import PREFIXES
+from inovasi_kg.sparql.named import catalogue, parse_header
 
 BASE = "https://w3id.org/inovasi-daerah/"
 IDA = BASE + "ontology#"

@@ -17,10 +17,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from inovasi_kg.cli import cli
-from inovasi_kg.errors import DataError
-from inovasi_kg.load import load_tables, readings
-from inovasi_kg.ontology import load_ontology
-from inovasi_kg.resources import data_dir, ontology_dir
+from inovasi_kg.core.errors import DataError
+from inovasi_kg.core.resources import data_dir, ontology_dir
+from inovasi_kg.ingest.load import load_tables, readings
+from inovasi_kg.rdf.ontology import load_ontology
 from safety import snapshot
 
 CONCEPTS = load_ontology(ontology_dir()).concepts

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from inovasi_kg import KnowledgeGraph, Settings
 from inovasi_kg.cli import cli
-from inovasi_kg.errors import QueryError
-from inovasi_kg.queries import NamedQuery
+from inovasi_kg.core.errors import QueryError
+from inovasi_kg.sparql.named import NamedQuery
 from safety import ENTRY, process_gone, run
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -288,7 +288,7 @@ def test_queries_checked_from_many_threads_at_once() -> None:
     """The web server checks queries from a thread pool; rdflib's parser must not be used by two at once."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from inovasi_kg.sparql import check_query
+    from inovasi_kg.sparql.policy import check_query
 
     texts = [f"SELECT ?l WHERE {{ ?s skos:prefLabel ?l FILTER(LANG(?l) = 'id') }} LIMIT {n}" for n in range(1, 81)]
     with ThreadPoolExecutor(max_workers=8) as pool:

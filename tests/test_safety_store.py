@@ -75,7 +75,7 @@ def _fifo(tmp: Path) -> Path:
 
 
 def _data_folder(tmp: Path) -> Path:
-    from inovasi_kg.resources import data_dir
+    from inovasi_kg.core.resources import data_dir
 
     return Path(shutil.copytree(data_dir(), tmp / "data"))
 

@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from inovasi_kg import Settings, build_store
+from inovasi_kg.check.shacl import sparql_findings
+from inovasi_kg.check.validate import shacl_findings
 from inovasi_kg.cli import cli
-from inovasi_kg.errors import UsageError
-from inovasi_kg.generate import generate
+from inovasi_kg.core.errors import UsageError
+from inovasi_kg.ingest.generate import generate
 from inovasi_kg.kg import KnowledgeGraph
 from inovasi_kg.pipeline import graph_quads, load_inputs
-from inovasi_kg.shacl import sparql_findings
 from inovasi_kg.store.memory import MemoryBackend
-from inovasi_kg.validate import shacl_findings
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/inovasi-daerah/"
@@ -99,7 +99,7 @@ def test_generate_refuses_a_folder_with_files_and_an_unknown_province(tmp_path: 
 
 
 def test_a_generate_that_fails_midway_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import inovasi_kg.generate as gen
+    import inovasi_kg.ingest.generate as gen
 
     def broken(*args: object) -> None:
         raise OSError(28, "No space left on device")
@@ -153,7 +153,7 @@ def test_a_view_past_the_node_limit_is_refused_with_advice(synthetic_graph: Know
 
 def test_drill_down_to_one_government_reads_only_its_neighbourhood(synthetic_graph: KnowledgeGraph,
                                                                   synthetic: Path) -> None:
-    from inovasi_kg.network import select_view
+    from inovasi_kg.graph.network import select_view
 
     iri = BASE + "id/organisasi/pemda-75.71"
     g = synthetic_graph._neighbourhood(iri, 1, 2000, False)
@@ -179,7 +179,7 @@ def test_the_fast_n_triples_export_is_the_sorted_serialization() -> None:
     for literals that are prefixes of each other, language tags, datatypes, escapes and non-ASCII text."""
     import random
 
-    from inovasi_kg.export import serialize_sorted
+    from inovasi_kg.rdf.export import serialize_sorted
 
     rnd = random.Random(3)
     texts = ["x", "x ", "x@", "xy", "x\ty", 'x"y', "x\\y", "x\ny", "é", "ē", "\U0001f600", "", "a b", "A", "Z"]

@@ -10,15 +10,17 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from inovasi_kg.store.open import open_backend
 
-from inovasi_kg import Settings, iris
-from inovasi_kg.errors import UsageError
-from inovasi_kg.formats import FORMATS, NETWORK, RDF, RESULTS, by_media_type, fmt, names
-from inovasi_kg.store import Backend, open_backend
+from inovasi_kg import Settings
+from inovasi_kg.core import iris
+from inovasi_kg.core.errors import UsageError
+from inovasi_kg.core.formats import FORMATS, NETWORK, RDF, RESULTS, by_media_type, fmt, names
+from inovasi_kg.ingest.tables import TABLES
+from inovasi_kg.store.base import Backend
 from inovasi_kg.store.embedded import EmbeddedBackend
 from inovasi_kg.store.memory import MemoryBackend
 from inovasi_kg.store.remote import RemoteBackend
-from inovasi_kg.tables import TABLES
 
 BASE = "https://w3id.org/inovasi-daerah/"
 KEY = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)
@@ -55,7 +57,7 @@ def test_foreign_or_incomplete_iris_name_nothing(iri: str) -> None:
 
 
 def test_every_iri_in_the_export_is_one_we_can_parse(triples: list[ox.Triple]) -> None:
-    from inovasi_kg.catalog import CATALOG_SEGMENTS
+    from inovasi_kg.dataset.catalog import CATALOG_SEGMENTS
 
     segments = {t.segment for t in TABLES} | set(CATALOG_SEGMENTS)
     ours = set()

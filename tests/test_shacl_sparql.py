@@ -15,11 +15,11 @@ import pyoxigraph as ox
 import pytest
 
 from inovasi_kg import Settings
-from inovasi_kg.errors import OntologyError
+from inovasi_kg.check.shacl import compile_shapes, sparql_findings
+from inovasi_kg.check.validate import shacl_findings
+from inovasi_kg.core.errors import OntologyError
 from inovasi_kg.pipeline import graph_quads, load_inputs
-from inovasi_kg.shacl import compile_shapes, sparql_findings
 from inovasi_kg.store.memory import MemoryBackend
-from inovasi_kg.validate import shacl_findings
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

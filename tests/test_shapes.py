@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from inovasi_kg.resources import ontology_dir
-from inovasi_kg.validate import shacl_findings
+from inovasi_kg.check.validate import shacl_findings
+from inovasi_kg.core.resources import ontology_dir
 
 ID = "https://w3id.org/inovasi-daerah/id/"
 IDA = "https://w3id.org/inovasi-daerah/ontology#"

@@ -6,7 +6,7 @@ import re
 
 import pyoxigraph as ox
 
-from inovasi_kg.namespaces import PREFIXES
+from inovasi_kg.rdf.namespaces import PREFIXES
 
 DS = "<https://w3id.org/inovasi-daerah/id/dataset/inovasi-daerah>"
 
@@ -43,7 +43,7 @@ def test_every_class_and_property_has_a_correct_partition(export_store: ox.Store
 
 
 def test_uri_space_vocabularies_and_examples(export_store: ox.Store) -> None:
-    from inovasi_kg import iris
+    from inovasi_kg.core import iris
 
     pattern = one(export_store, f"SELECT ?x WHERE {{ {DS} void:uriRegexPattern ?x }}")
     base = "https://w3id.org/inovasi-daerah/"

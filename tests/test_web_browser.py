@@ -57,7 +57,7 @@ def test_the_editor_runs_a_query_and_shows_the_table(site: Site) -> None:
     page.wait_for_function("typeof Yasgui !== 'undefined' && document.querySelector('.yasqe') !== null", timeout=30_000)
     names = page.evaluate("Array.from(document.querySelectorAll('.tabsList .tab')).map(t => t.textContent.trim())")
     named = sorted(n.rstrip("✖").strip() for n in names)
-    from inovasi_kg.queries import catalogue
+    from inovasi_kg.sparql.named import catalogue
 
     assert named == sorted(catalogue())  # every named query is an example tab
     page.locator(".yasqe_queryButton").first.click()

@@ -124,7 +124,7 @@ def test_serve_get_prints_one_response_without_a_port(settings: Settings, tmp_pa
 def test_a_rebuild_while_serving_is_picked_up_without_a_failed_request(tmp_path: Path) -> None:
     import socket
 
-    from inovasi_kg.resources import data_dir
+    from inovasi_kg.core.resources import data_dir
 
     data = Path(shutil.copytree(data_dir(), tmp_path / "data"))
     store = tmp_path / "store"

@@ -1,3 +1,3 @@
-from .cli import main
+from inovasi_kg.cli import main
 
 main()

@@ -1,7 +1,8 @@
 """The Python API: build, validate, export, publish and draw; the CLI and the web app are thin
 clients of these functions and of the read facade (`open_graph`, kg.py).
 
-Names do not shadow the stage modules: `import inovasi_kg.build` is the build stage.
+The layers below (core, rdf, sparql, store, ingest, check, dataset, graph) are described in the
+package's `__init__.py`.
 
     >>> from inovasi_kg import Settings, build_store, stats
     >>> settings = Settings.load(store="memory:doc-api")     # or a folder, e.g. var/store
@@ -18,21 +19,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import pipeline
-from .catalog import DISTRIBUTIONS, catalog_only
-from .errors import StoreError, UsageError
-from .export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
-from .kg import NODE_LIMIT, ClassCount, open_graph
-from .ontology import document
-from .pipeline import BuildReport
-from .settings import Settings
-from .store import open_backend
-from .validate import ValidationReport
+from inovasi_kg import pipeline
+from inovasi_kg.check.validate import ValidationReport
+from inovasi_kg.core.errors import StoreError, UsageError
+from inovasi_kg.core.settings import Settings, is_url
+from inovasi_kg.kg import NODE_LIMIT, ClassCount, open_graph
+from inovasi_kg.pipeline import BuildReport
+from inovasi_kg.dataset.catalog import DISTRIBUTIONS, catalog_only
+from inovasi_kg.rdf.export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
+from inovasi_kg.rdf.ontology import document
+from inovasi_kg.store.open import open_backend, open_remote
 
 if TYPE_CHECKING:
-    from .push import PushReport  # push (and httpx) load only when a push runs
+    from inovasi_kg.ingest.generate import GenerateReport
+    from inovasi_kg.dataset.push import PushReport  # push (and httpx) load only when a push runs
 
-__all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "publish", "push_graph", "render_graph", "stats",
+__all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "generate_synthetic", "publish", "push_graph",
+           "render_graph", "stats",
            "validate_data"]
 
 
@@ -57,16 +60,14 @@ def push_graph(settings: Settings, to: str, *, graph_store: str | None = None, b
 
     The named graph is settings.remote_graph ({base}graph by default), replaced as a whole: see push.py.
     """
-    from .push import push
-    from .store.remote import RemoteBackend
+    from inovasi_kg.dataset.push import push
 
     if settings.remote:
         raise UsageError(f"push reads a built local store; the store setting names a server ({settings.store})")
-    if not to.startswith(("http://", "https://")):
+    if not is_url(to):
         raise UsageError(f"--to must be a SPARQL server's http(s) URL, got {to!r}")
     source = open_backend(settings)
-    remote = RemoteBackend(to, graph=settings.graph_iri, update=settings.remote_update, user=settings.remote_user,
-                           password=settings.remote_password, timeout=settings.query_timeout)
+    remote = open_remote(settings, to)
     try:
         if not source.intact():
             raise StoreError(f"the store {source.location} is damaged or not built; run `inovasi-kg build` first")
@@ -74,6 +75,17 @@ def push_graph(settings: Settings, to: str, *, graph_store: str | None = None, b
     finally:
         remote.close()
         source.close()
+
+
+def generate_synthetic(folder: Path, *, innovations_per_year: int = 30_000, years: int = 5, seed: int = 0,
+                       first_year: int = 2020, provinces: list[str] | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> GenerateReport:
+    """Write the real tables plus synthetic rows (marked synthetic) into a new or empty `folder`, for
+    benchmarks and demonstrations; see ingest/generate.py."""
+    from inovasi_kg.ingest.generate import generate
+
+    return generate(folder, innovations_per_year=innovations_per_year, years=years, seed=seed, first_year=first_year,
+                    provinces=provinces, progress=progress)
 
 
 def validate_data(settings: Settings | None = None) -> ValidationReport:
@@ -108,7 +120,7 @@ def publish(settings: Settings | None = None) -> list[Path]:
 
 
 def resources_ontology(settings: Settings) -> Path:
-    from . import resources
+    from inovasi_kg.core import resources
 
     return Path(settings.ontology_dir) if settings.ontology_dir else resources.ontology_dir()
 

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import InovasiKGError, ValidationFailed
-from .formats import NETWORK, RDF, RESULTS, names
-from .settings import LANGUAGES, SETTINGS, Settings
+from inovasi_kg.core.errors import InovasiKGError, ValidationFailed
+from inovasi_kg.core.formats import NETWORK, RDF, RESULTS, names
+from inovasi_kg.core.settings import LANGUAGES, SETTINGS, Settings, is_url, take_language
 
 __all__ = ["main"]
 
@@ -25,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _api() -> Any:
     """The API module, imported when a command needs it (a query never loads the build stages)."""
-    from . import api
+    from inovasi_kg import api
 
     return api
 
@@ -139,7 +139,7 @@ def cli() -> None:
 def build(data_dir: str | None, ontology_dir: str | None, store: str | None, base_iri: str | None,
           force: bool) -> None:
     """Load and check the tables, build, validate and store the graph."""
-    from .progress import Progress
+    from inovasi_kg.core.progress import Progress
 
     settings = Settings.load(data_dir=data_dir, ontology_dir=ontology_dir, store=store, base_iri=base_iri)
     bar = Progress("build", "triples")
@@ -170,12 +170,10 @@ def build(data_dir: str | None, ontology_dir: str | None, store: str | None, bas
 def generate(innovations_per_year: int, years: int, first_year: int, seed: int, provinces: tuple[str, ...],
              output: Path) -> None:
     """Write synthetic national data (marked synthetic) over the real skeleton, in the format of data/."""
-    from .generate import generate as write
-    from .progress import Progress
-
+    from inovasi_kg.core.progress import Progress
     bar = Progress("generate", "inovasi")
     try:
-        report = write(output, innovations_per_year=innovations_per_year, years=years, seed=seed,
+        report = _api().generate_synthetic(output, innovations_per_year=innovations_per_year, years=years, seed=seed,
                        first_year=first_year, provinces=list(provinces) or None, progress=bar.update)
     finally:
         bar.close()
@@ -207,7 +205,7 @@ def validate(data_dir: str | None, ontology_dir: str | None, base_iri: str | Non
 @_handle_errors
 def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> None:
     """Export the full graph (data, ontology, code lists, DCAT/VoID description)."""
-    from .export import write_output
+    from inovasi_kg.rdf.export import write_output
 
     data = _api().export_rdf(Settings.load(store=store), fmt, catalog_only=catalog)
     where = write_output(output or "-", data)
@@ -231,8 +229,7 @@ def export(store: str | None, fmt: str, output: str | None, catalog: bool) -> No
 def push(store: str | None, to: str, graph: str | None, update: str | None, graph_store: str | None,
          user: str | None, batch: int | None, timeout: float | None) -> None:
     """Load the built graph into one named graph of a SPARQL 1.1 server (replaced whole; resumable)."""
-    from .progress import Progress
-    from .push import describe
+    from inovasi_kg.core.progress import Progress
 
     settings = Settings.load(store=store, remote_graph=graph, remote_update=update, remote_user=user,
                              query_timeout=timeout)
@@ -241,7 +238,7 @@ def push(store: str | None, to: str, graph: str | None, update: str | None, grap
         report = _api().push_graph(settings, to, graph_store=graph_store, batch=batch, progress=bar.update)
     finally:
         bar.close()
-    click.echo(describe(report))
+    click.echo(report.text())
     if report.dropped:
         click.echo(f"dropped {len(report.dropped)} staging graph(s) of an earlier, stopped push")
 
@@ -263,7 +260,7 @@ def publish(store: str | None, build_dir: str | None) -> None:
 def stats(store: str | None, lang: str | None) -> None:
     """Count instances by class."""
     rows = _api().stats(Settings.load(store=store, lang=lang))
-    from .prefixes import curie
+    from inovasi_kg.core.prefixes import curie
 
     width = max((len(curie(r.iri)) for r in rows), default=5)
     for r in rows:
@@ -289,7 +286,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
           timeout: float | None, memory_mb: int | None, max_rows: int | None, allow_service: bool | None,
           store: str | None) -> None:
     """Run a named query (NAME), an ad-hoc one (--file Q.rq, or - for stdin), or list them (--list)."""
-    from .errors import QueryError, UsageError
+    from inovasi_kg.core.errors import QueryError, UsageError
 
     if list_ and (name or file_ or params):
         raise UsageError("--list takes no query name, --file or --param")
@@ -303,23 +300,17 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
         if key in given:
             raise UsageError(f"parameter {key!r} given more than once")
         given[key] = value
-    if "lang" in given:
-        if lang is not None and lang != given["lang"]:
-            raise UsageError(f"--lang {lang} and -p lang={given['lang']} disagree; give one of them")
-        if given["lang"] not in LANGUAGES:
-            raise UsageError(f"parameter 'lang': expected {' or '.join(map(repr, LANGUAGES))}, got {given['lang']!r}")
-        lang = given.pop("lang")
+    lang = take_language(lang, given, option="--lang {}", parameter="-p lang={}")
     settings = Settings.load(store=store, lang=lang, query_timeout=timeout, max_rows=max_rows,
                              allow_service=allow_service, query_memory_mb=memory_mb)
     one_shot = None
-    if name not in (None, "-") and file_ is None and not list_ and not settings.remote \
-            and not str(settings.store).startswith("memory:"):
-        from .store.embedded import EmbeddedBackend  # a named query runs in this process (see one_shot)
+    if name not in (None, "-") and file_ is None and not list_ and settings.store_kind == "embedded":
+        # A named query runs in this process; the store opens while the rest is imported (start-up time).
+        from inovasi_kg.store.open import open_one_shot
 
-        one_shot = EmbeddedBackend(settings.store_path, memory_mb=settings.query_memory_mb, one_shot=True)
-        one_shot.prefetch()  # the store opens while the rest is imported
-    from .kg import KnowledgeGraph, open_graph
-    from .queries import catalogue, describe_parameters
+        one_shot = open_one_shot(settings)
+    from inovasi_kg.kg import KnowledgeGraph, open_graph
+    from inovasi_kg.sparql.named import catalogue, describe_parameters
 
     if list_:
         for q in catalogue().values():
@@ -349,7 +340,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
 
 
 def _decode_query(raw: bytes, where: str) -> str:
-    from .errors import UsageError
+    from inovasi_kg.core.errors import UsageError
 
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
@@ -364,13 +355,13 @@ def _read_stdin() -> str:
 
 
 def _read_text(path: Path | None) -> str:
-    from .errors import UsageError
+    from inovasi_kg.core.errors import UsageError
 
     assert path is not None
     try:
         raw = path.read_bytes()
     except OSError as err:
-        from .export import os_reason
+        from inovasi_kg.rdf.export import os_reason
 
         raise UsageError(f"cannot read query file {path}: {os_reason(err)}") from None
     return _decode_query(raw, str(path))
@@ -383,8 +374,8 @@ def _read_text(path: Path | None) -> str:
 @_handle_errors
 def describe(node: str, lang: str | None, store: str | None) -> None:
     """Show one node (a label text, IRI, CURIE or id path): labels, types, properties, links, provenance."""
-    from .errors import UsageError
-    from .kg import open_graph
+    from inovasi_kg.core.errors import UsageError
+    from inovasi_kg.kg import open_graph
 
     if not node.strip():
         raise UsageError("describe needs a text to look for: a label, an IRI, a CURIE or an id path")
@@ -413,14 +404,14 @@ def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | 
                   exclude: tuple[str, ...], scaffolding: bool, overview: bool, node_limit: int | None, lang: str | None,
                   store: str | None) -> None:
     """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
-    from .errors import UsageError
-    from .export import write_output
+    from inovasi_kg.core.errors import UsageError
+    from inovasi_kg.rdf.export import write_output
 
     if depth is not None and focus is None:
         raise UsageError("--depth applies to --focus; give the node to start from with --focus")
     if output in (None, "-") and sys.stdout.isatty():
         raise UsageError("give -o FILE (e.g. -o graph.html), or redirect standard output to a file")
-    from .kg import NODE_LIMIT
+    from inovasi_kg.kg import NODE_LIMIT
 
     data = _api().render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=2 if depth is None else depth,
                             classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding,
@@ -442,7 +433,7 @@ def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | 
 def serve(store: str | None, host: str | None, port: int | None, workers: int | None, get_path: str | None,
           accept: str | None) -> None:
     """Serve the SPARQL endpoint, query editor, named queries, linked-data pages and catalog."""
-    from .web import create_app
+    from inovasi_kg.web import create_app
 
     settings = Settings.load(store=store, host=host, port=port, workers=workers)
     app = create_app(settings)
@@ -476,11 +467,11 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
 @_handle_errors
 def w3id(target: str, output: str | None) -> None:
     """Write the .htaccess that makes https://w3id.org/inovasi-daerah/ resolve to a deployment."""
-    from .errors import UsageError
-    from .export import write_output
-    from .web.w3id import htaccess
+    from inovasi_kg.core.errors import UsageError
+    from inovasi_kg.rdf.export import write_output
+    from inovasi_kg.web.w3id import htaccess
 
-    if not target.startswith(("http://", "https://")):
+    if not is_url(target):
         raise UsageError(f"--target must be an http(s) URL, got {target!r}")
     write_output(output or "-", htaccess(target).encode("utf-8"))
 

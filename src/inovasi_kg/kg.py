@@ -21,14 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError, UsageError
-from .prefixes import PREFIXES, curie
-from .queries import NamedQuery, catalogue, closest, resolve_iri
-from .result import QueryResult
-from .settings import Settings
-from .sparql import check_query, execute, execute_named
-from .store import Backend, open_backend
-from .terms import fold
+from inovasi_kg.core.errors import QueryError, StoreError, UsageError
+from inovasi_kg.core.prefixes import PREFIXES, curie
+from inovasi_kg.core.settings import Settings, take_language
+from inovasi_kg.core.terms import fold
+from inovasi_kg.sparql.named import NamedQuery, catalogue, closest, resolve_iri
+from inovasi_kg.sparql.policy import check_query
+from inovasi_kg.sparql.result import QueryResult
+from inovasi_kg.store.base import Backend
+from inovasi_kg.store.open import open_backend
+from inovasi_kg.store.query import execute, execute_named
 
 # A graph picture of more nodes than this is refused with advice (a browser tab would freeze drawing it).
 NODE_LIMIT = 2000
@@ -36,7 +38,8 @@ NODE_LIMIT = 2000
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .validate import Finding
+    from inovasi_kg.check.validate import Finding
+    from inovasi_kg.dataset.catalog import Distribution
 
 __all__ = ["ClassCount", "Description", "KnowledgeGraph", "open_graph"]
 
@@ -84,9 +87,9 @@ _TYPE, _RDFS_LABEL = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label"
 class KnowledgeGraph:
     """A read-only view of the graph in a store backend (the one the settings name, by default)."""
 
-    def __init__(self, settings: Settings, backend: Backend | None = None) -> None:
+    def __init__(self, settings: Settings, backend: Backend | None = None, *, workers: int = 1) -> None:
         self.settings = settings
-        self.backend = backend if backend is not None else open_backend(settings)
+        self.backend = backend if backend is not None else open_backend(settings, workers=workers)
         self._owns_backend = backend is None
         if backend is None and not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
             raise StoreError(f"the in-memory store {self.backend.location} is empty: it lives only in the process "
@@ -132,10 +135,7 @@ class KnowledgeGraph:
         `lang` sets the label language (also accepted as a `lang` parameter). The result's table
         leaves out the parameter columns (`hidden`); the results formats keep them.
         """
-        if "lang" in params:
-            if lang is not None and lang != params["lang"]:
-                raise QueryError(f"lang {lang!r} and parameter lang={params['lang']!r} disagree; give one of them")
-            lang = params.pop("lang")
+        lang = take_language(lang, params, option="lang {!r}", parameter="parameter lang={!r}")
         return execute_named(self.backend, self.named(name), params, base=self.settings.base_iri,
                              lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
                              timeout=self.settings.query_timeout)
@@ -220,27 +220,39 @@ class KnowledgeGraph:
 
     def findings(self) -> list[Finding]:
         """Data-quality findings: recorded contradictions, missing English labels, dangling links."""
-        from .validate import quality_findings
+        from inovasi_kg.check.validate import quality_findings
 
         return quality_findings(self.backend, self.settings.base_iri)
 
+    def catalog(self) -> list[ox.Triple]:
+        """The dataset's DCAT/VoID description (the catalog node, its distributions and figures)."""
+        from inovasi_kg.dataset.catalog import catalog_only
+
+        return catalog_only(list(self.backend.triples()), self.settings.base_iri)
+
+    @staticmethod
+    def distributions() -> list[Distribution]:
+        """The dumps the catalog names, in catalog order."""
+        from inovasi_kg.dataset.catalog import DISTRIBUTIONS
+
+        return list(DISTRIBUTIONS)
+
     def export(self, fmt: str = "turtle", *, catalog_only: bool = False) -> bytes:
         """The graph (or only its DCAT/VoID description) in an RDF format, sorted: same graph, same bytes."""
-        from .catalog import catalog_only as only_catalog
-        from .export import serialize_sorted
-        from .formats import RDF
-        from .formats import fmt as format_named
+        from inovasi_kg.core.formats import RDF
+        from inovasi_kg.core.formats import fmt as format_named
+        from inovasi_kg.rdf.export import serialize_sorted
 
         if not catalog_only:
             return self.backend.dump(fmt)
         rdf = format_named(fmt, RDF).rdf
         assert rdf is not None
-        return serialize_sorted(only_catalog(list(self.backend.triples()), self.settings.base_iri), rdf)
+        return serialize_sorted(self.catalog(), rdf)
 
     def network(self, *, scaffolding: bool = False, skeleton: bool = False) -> nx.MultiDiGraph:
         """The graph as a NetworkX MultiDiGraph: resources as nodes, literals as attributes; regions and
         governments of the national skeleton only where facts reach them, unless `skeleton`."""
-        from .network import rdf_to_networkx
+        from inovasi_kg.graph.network import rdf_to_networkx
 
         return rdf_to_networkx(self.backend, self.settings.lang, scaffolding=scaffolding, skeleton=skeleton,
                                base=self.settings.base_iri)
@@ -255,9 +267,9 @@ class KnowledgeGraph:
         `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend. A view
         of more than `node_limit` nodes is refused with advice (a browser tab would freeze drawing it).
         """
-        from .formats import NETWORK
-        from .formats import fmt as format_named
-        from .network import select_view, write_network
+        from inovasi_kg.core.formats import NETWORK
+        from inovasi_kg.core.formats import fmt as format_named
+        from inovasi_kg.graph.network import select_view, write_network
 
         kind = format_named(fmt, NETWORK).name
         if node_limit < 1:
@@ -279,7 +291,7 @@ class KnowledgeGraph:
             if view.number_of_nodes() > node_limit:
                 raise UsageError(self._advice(f"this view has {view.number_of_nodes():,} nodes"))
         if kind == "html":
-            from .networkpage import render_html
+            from inovasi_kg.graph.page import render_html
 
             return render_html(view, lang=self.settings.lang, page_of=page_of).encode("utf-8")
         return write_network(view, kind)
@@ -293,15 +305,15 @@ class KnowledgeGraph:
     def _grown_count(self) -> int:
         """Instances of the classes that grow with the data (innovations, agencies, rankings, observations):
         a cheap lower bound of the picture's size, asked before reading the whole graph."""
-        from .queries import internal
+        from inovasi_kg.sparql.named import internal
 
         return int(self.backend.query(internal("jumlah-bertumbuh")).rows[0][0].value)
 
     def _neighbourhood(self, iri: str, depth: int, node_limit: int, scaffolding: bool) -> nx.MultiDiGraph:
         """The picture of the nodes within `depth` links of `iri`, read node by node from the store (never
         the whole graph); refused when it grows past the node limit."""
-        from .namespaces import IDA, OA, RDF, SKOS
-        from .network import rdf_to_networkx
+        from inovasi_kg.graph.network import rdf_to_networkx
+        from inovasi_kg.rdf.namespaces import IDA, OA, RDF, SKOS
 
         type_ = ox.NamedNode(str(RDF.type))
         near = {iri}
@@ -339,7 +351,7 @@ class KnowledgeGraph:
         """The country by province and class: a node per province, and one per class in it carrying the count."""
         import networkx as nx
 
-        from .network import class_style
+        from inovasi_kg.graph.network import class_style
 
         g = nx.MultiDiGraph()
         rows = self.query("ikhtisar-provinsi").values()

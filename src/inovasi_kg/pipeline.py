@@ -20,20 +20,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .build import iter_instance_triples
-from .catalog import catalog_quads
-from .errors import ValidationFailed
-from .iris import SEARCH_ENTRY
-from .load import LoadedData, load_tables
-from .materialize import materialize
-from .ontology import SHAPES_FILE, Ontology, load_ontology
-from .prefixes import PREFIXES
-from .settings import Settings
-from .shacl import sparql_findings
-from .store import SEARCH_GRAPH, Backend, Reader
-from .terms import fold
-from .validate import Finding, ValidationReport, quality_findings
+from inovasi_kg.check.shacl import sparql_findings
+from inovasi_kg.check.validate import Finding, ValidationReport, quality_findings
+from inovasi_kg.core import resources
+from inovasi_kg.core.errors import ValidationFailed
+from inovasi_kg.core.iris import SEARCH_ENTRY
+from inovasi_kg.core.prefixes import PREFIXES
+from inovasi_kg.core.settings import Settings
+from inovasi_kg.core.terms import fold
+from inovasi_kg.ingest.load import LoadedData, load_tables
+from inovasi_kg.ingest.triples import iter_instance_triples
+from inovasi_kg.dataset.catalog import catalog_quads
+from inovasi_kg.rdf.materialize import materialize
+from inovasi_kg.rdf.ontology import SHAPES_FILE, Ontology, load_ontology
+from inovasi_kg.store.base import SEARCH_GRAPH, Backend, Reader
 
 __all__ = ["BuildReport", "Inputs", "build", "check", "fingerprint", "graph_quads", "load_inputs", "validate"]
 
@@ -81,9 +81,10 @@ def fingerprint(settings: Settings, inputs: Inputs) -> str:
     """A digest of everything a build reads: base IRI, ontology, tables and the code itself."""
     digest = hashlib.sha256(settings.base_iri.encode())
     here = Path(__file__).parent
-    code = sorted([*here.glob("*.py"), *here.glob("store/*.py")])
+    code = sorted(p for p in here.rglob("*.py") if p.relative_to(here).parts[0] not in ("web", "graph"))
     for path in [*sorted(inputs.ontology_dir.glob("*.ttl")), *sorted(inputs.data_dir.glob("*.csv")), *code]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        name = path.relative_to(here).as_posix() if path.is_relative_to(here) else path.name
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -171,7 +172,7 @@ def _counted(quads: Iterator[ox.Quad], progress: Callable[[int, int | None], Non
 
 def validate(settings: Settings) -> ValidationReport:
     """Build the data in memory and report SHACL results and quality findings (no store is written)."""
-    from .store.memory import MemoryBackend
+    from inovasi_kg.store.memory import MemoryBackend
 
     inputs = load_inputs(settings)
     with MemoryBackend().replacing() as new:

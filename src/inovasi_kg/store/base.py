@@ -15,20 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
-from .. import iris
+from inovasi_kg.core import iris
+from inovasi_kg.core.terms import Term
 
 if TYPE_CHECKING:
-    from ..result import QueryResult
-    from ..settings import Settings
+    from inovasi_kg.sparql.result import QueryResult
 
-__all__ = ["DEFAULT_GRAPH", "SEARCH_GRAPH", "Backend", "Capabilities", "Dataset", "Reader", "Staging", "open_backend"]
+__all__ = ["DEFAULT_GRAPH", "SEARCH_GRAPH", "Backend", "Capabilities", "Dataset", "Reader", "Staging", "Term"]
 
-Term = ox.NamedNode | ox.Literal
 # The SPARQL protocol's dataset: (default-graph-uri list, named-graph-uri list); None keeps the query's own.
 Dataset = tuple[list[str] | None, list[str] | None]
 DEFAULT_GRAPH = ox.DefaultGraph()
@@ -116,21 +114,3 @@ class Backend(Reader, Protocol):
     def close(self) -> None:
         """Release processes and handles."""
         ...
-
-
-def open_backend(settings: Settings) -> Backend:
-    """The backend the `store` setting names: a path, `memory:` or a SPARQL server's http(s) URL."""
-    location = str(settings.store)
-    if location == "memory:" or location.startswith("memory:"):
-        from .memory import MemoryBackend
-
-        return MemoryBackend.named(location)
-    if location.startswith(("http://", "https://")):
-        from .remote import RemoteBackend
-
-        return RemoteBackend(location, graph=settings.graph_iri, update=settings.remote_update,
-                             user=settings.remote_user, password=settings.remote_password,
-                             timeout=settings.query_timeout)
-    from .embedded import EmbeddedBackend
-
-    return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb)

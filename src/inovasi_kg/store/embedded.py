@@ -21,16 +21,24 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from ..errors import StoreError
-from ..result import QueryResult, from_reply
-from ..terms import encode_term
-from .base import Capabilities, Dataset, Term
-from .layout import check_store_path, open_store, read_fingerprint, store_error, store_info, verify_store, writing_store
-from .memory import StoreReader, StoreStaging
+from inovasi_kg.core.errors import StoreError
+from inovasi_kg.core.terms import Term, encode_term
+from inovasi_kg.sparql.result import QueryResult, from_reply
+from inovasi_kg.store.base import Capabilities, Dataset
+from inovasi_kg.store.layout import (
+    check_store_path,
+    open_store,
+    read_fingerprint,
+    store_error,
+    store_info,
+    verify_store,
+    writing_store,
+)
+from inovasi_kg.store.memory import StoreReader, StoreStaging
 
 if TYPE_CHECKING:
-    from .workers import WorkerPool
-from .engine import evaluate, timeout_message
+    from inovasi_kg.store.workers import WorkerPool
+from inovasi_kg.store.engine import evaluate, timeout_message
 
 __all__ = ["EmbeddedBackend"]
 
@@ -61,7 +69,7 @@ class EmbeddedBackend(StoreReader):
             return self._handle[1]
 
     def _workers(self) -> WorkerPool:
-        from .workers import WorkerPool  # loaded when a query first needs a worker
+        from inovasi_kg.store.workers import WorkerPool  # loaded when a query first needs a worker
 
         with self._lock:
             if self._pool is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..terms import FOLD, decode_term, fold_function, json_term
+from inovasi_kg.core.terms import FOLD, decode_term, fold_function, json_term
 
 __all__ = ["Reply", "evaluate", "timeout_message"]
 

@@ -34,8 +34,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import iris
-from ..errors import StoreError
+from inovasi_kg.core import iris
+from inovasi_kg.core.errors import StoreError
 
 __all__ = [
     "MARKER",

@@ -14,13 +14,13 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 
-from .. import iris
-from ..result import QueryResult, from_reply
-from ..terms import encode_term
-from .base import DEFAULT_GRAPH, Capabilities, Dataset, Term
-from .engine import evaluate
+from inovasi_kg.core import iris
+from inovasi_kg.core.terms import Term, encode_term
+from inovasi_kg.sparql.result import QueryResult, from_reply
+from inovasi_kg.store.base import DEFAULT_GRAPH, Capabilities, Dataset
+from inovasi_kg.store.engine import evaluate
 
-__all__ = ["MemoryBackend", "StoreReader", "StoreStaging", "engine_parse_error"]
+__all__ = ["MemoryBackend", "StoreReader", "StoreStaging"]
 
 _META = ox.NamedNode(iris.META_GRAPH)
 _FINGERPRINT = ox.NamedNode(iris.FINGERPRINT)
@@ -36,7 +36,7 @@ class StoreReader:
               timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
         subs = {k: encode_term(v) for k, v in (bindings or {}).items()}
         if not self.substitutions and subs:
-            from ..sparql import inline_values
+            from inovasi_kg.sparql.text import inline_values
 
             text, subs = inline_values(text, dict(bindings or {})), {}
         return from_reply(evaluate(self.store, text, subs, max_rows, dataset, base_iri))
@@ -59,9 +59,9 @@ class StoreReader:
         return int(next(iter(result))[0].value)  # type: ignore[index,arg-type]
 
     def dump(self, fmt: str) -> bytes:
-        from ..export import serialize_sorted
-        from ..formats import RDF
-        from ..formats import fmt as format_named
+        from inovasi_kg.core.formats import RDF
+        from inovasi_kg.core.formats import fmt as format_named
+        from inovasi_kg.rdf.export import serialize_sorted
 
         rdf = format_named(fmt, RDF).rdf
         assert rdf is not None
@@ -131,33 +131,3 @@ class MemoryBackend(StoreReader):
 
     def close(self) -> None:
         pass
-
-
-def engine_parse_error(text: str) -> tuple[str, int | None, int | None] | None:
-    """The engine's syntax error for `text` (message, line, column), or None if it would accept it.
-
-    The text gets a suffix (a new line and an unclosed `{`) that no valid query can end with, so
-    the engine always stops at a syntax error and never runs anything. An error at the suffix's first
-    column means the text ended too early; past it, the engine would accept the text itself: None.
-    """
-    import re
-
-    probe = text + "\n{"
-    try:
-        ox.Store().query(probe)
-    except SyntaxError as err:
-        msg = str(err.msg if hasattr(err, "msg") else err)
-        at = re.match(r"error at (\d+):(\d+)(: .*)?", msg, re.DOTALL)
-        if at is None:
-            return None
-        line, col, last = int(at.group(1)), int(at.group(2)), probe.count("\n") + 1
-        if line < last:
-            return msg, err.lineno, err.offset
-        if col == 1:  # stopped right where the text ended: the query is incomplete
-            lines = text.split("\n")
-            end_line, end_col = len(lines), len(lines[-1]) + 1
-            return f"error at {end_line}:{end_col}{at.group(3) or ''} (the query ends too early)", end_line, end_col
-        return None  # the engine read past the text: it would accept it
-    except Exception:  # pragma: no cover - the suffix makes every text a syntax error
-        return None
-    return None  # pragma: no cover

@@ -30,10 +30,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from .. import iris
-from ..errors import LimitExceeded, QueryError, StoreError, UsageError
-from ..result import QueryResult, from_reply
-from .base import Capabilities, Dataset, Term
+from inovasi_kg.core import iris
+from inovasi_kg.core.errors import LimitExceeded, QueryError, StoreError, UsageError
+from inovasi_kg.core.terms import Term
+from inovasi_kg.sparql.result import QueryResult, from_reply
+from inovasi_kg.store.base import Capabilities, Dataset
 
 __all__ = ["RemoteBackend", "ServerRefused", "search_graph", "staging_graph"]
 
@@ -72,7 +73,7 @@ def staging_graph(graph: str, fingerprint: str) -> str:
 
 def query_form(text: str) -> str:
     """select, ask or graph: the form of a complete query (its first form keyword outside strings, IRIs, comments)."""
-    from ..queries import mask_comments_and_strings
+    from inovasi_kg.sparql.text import mask_comments_and_strings
 
     found = _FORM.search(mask_comments_and_strings(text))
     if found is None:
@@ -185,7 +186,7 @@ class RemoteBackend:
     def _dataset(self, dataset: Dataset, text: str) -> dict[str, Any]:
         default, named = dataset
         if default is None and named is None:
-            from ..queries import mask_comments_and_strings
+            from inovasi_kg.sparql.text import mask_comments_and_strings
 
             if _FROM.search(mask_comments_and_strings(text)):
                 return {}  # the query's own FROM / FROM NAMED
@@ -200,7 +201,7 @@ class RemoteBackend:
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,
               timeout: float | None = None, dataset: Dataset = (None, None), base_iri: str | None = None) -> QueryResult:
         if bindings:
-            from ..sparql import inline_values
+            from inovasi_kg.sparql.text import inline_values
 
             text = inline_values(text, dict(bindings))
         kind = query_form(text)
@@ -382,9 +383,9 @@ class RemoteBackend:
         return str(rows[0]["f"]["value"]) if rows else None
 
     def dump(self, fmt: str) -> bytes:
-        from ..export import serialize_sorted
-        from ..formats import RDF
-        from ..formats import fmt as format_named
+        from inovasi_kg.core.formats import RDF
+        from inovasi_kg.core.formats import fmt as format_named
+        from inovasi_kg.rdf.export import serialize_sorted
 
         rdf = format_named(fmt, RDF).rdf
         assert rdf is not None

@@ -37,16 +37,15 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from ..errors import LimitExceeded, StoreError
-from .engine import Reply, evaluate, timeout_message
+from inovasi_kg.core.errors import LimitExceeded, StoreError
+from inovasi_kg.store.engine import Reply, evaluate, timeout_message
 
 __all__ = ["WorkerPool", "evaluate", "timeout_message"]
 
 _HEADER = struct.Struct(">I")
 # The worker program: this module, imported without the package's __init__ (which loads the whole API).
 _BOOT = ("import sys, types\n"
-         "for name, path in (('inovasi_kg', sys.argv[1]), ('inovasi_kg.store', sys.argv[1] + '/store')):\n"
-         "    pkg = types.ModuleType(name); pkg.__path__ = [path]; sys.modules[name] = pkg\n"
+         "pkg = types.ModuleType('inovasi_kg'); pkg.__path__ = [sys.argv[1]]; sys.modules['inovasi_kg'] = pkg\n"
          "from inovasi_kg.store.workers import main; main(sys.argv[2:])")
 _START_TIMEOUT = 60.0
 
@@ -309,7 +308,7 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 
 def _serve(store_path: Path, memory_mb: int, inp: IO[bytes], out: IO[bytes]) -> None:
-    from .layout import open_store, store_error, store_info
+    from inovasi_kg.store.layout import open_store, store_error, store_info
 
     generation: str | None = None
     store: ox.Store | None = None

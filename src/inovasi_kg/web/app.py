@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -23,15 +22,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..kg import KnowledgeGraph
-from ..settings import Settings
-from ..store import Backend
-from .common import HTTPError, error_response
+from inovasi_kg.core.settings import Settings
+from inovasi_kg.kg import KnowledgeGraph
+from inovasi_kg.store.base import Backend
+from inovasi_kg.web.common import STATIC_DIR, HTTPError, error_response
 
-__all__ = ["STATIC_DIR", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger("inovasi_kg.web")
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; form-action 'self'")
@@ -72,20 +70,17 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    from .pages import not_found
+    from inovasi_kg.web.pages import not_found
 
     return await not_found(request)
 
 
 def create_app(settings: Settings | None = None, *, backend: Backend | None = None) -> Starlette:
     """The web app over the graph the settings name (or `backend`); nothing is loaded before it starts."""
-    from ..store.embedded import EmbeddedBackend
-    from . import pages, portal, protocol
+    from inovasi_kg.web import pages, portal, protocol
 
     settings = settings or Settings.load()
-    if backend is None and "://" not in settings.store and not settings.store.startswith("memory:"):
-        backend = EmbeddedBackend(Path(settings.store), memory_mb=settings.query_memory_mb, workers=settings.workers)
-    kg = KnowledgeGraph(settings, backend)
+    kg = KnowledgeGraph(settings, backend, workers=settings.workers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -131,7 +126,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         exception_handlers={HTTPError: _http_error, 404: _not_found, Exception: _server_error},
         lifespan=lifespan,
     )
-    from ..errors import InovasiKGError
+    from inovasi_kg.core.errors import InovasiKGError
 
     app.add_exception_handler(InovasiKGError, _http_error)
     app.state.settings = settings

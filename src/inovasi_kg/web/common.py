@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -13,11 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..errors import InovasiKGError, LimitExceeded, QueryError, StoreError, ValidationFailed
-from ..formats import FORMATS, Format
-from ..settings import LANGUAGES
+from inovasi_kg.core.errors import InovasiKGError, LimitExceeded, QueryError, StoreError, ValidationFailed
+from inovasi_kg.core.formats import FORMATS, Format
+from inovasi_kg.core.settings import LANGUAGES
 
-__all__ = ["HTTPError", "blocking", "error_response", "first", "language", "negotiate", "params", "status_of"]
+__all__ = ["STATIC_DIR", "HTTPError", "blocking", "error_response", "first", "language", "negotiate", "params", "status_of"]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # the site's own files, served at /static
 
 T = TypeVar("T")
 

@@ -23,14 +23,14 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from .. import iris
-from ..errors import QueryError
-from ..formats import RDF, RESULTS
-from ..kg import KnowledgeGraph
-from ..prefixes import PREFIXES, curie
-from ..settings import LANGUAGES
-from .common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
-from .i18n import text
+from inovasi_kg.core import iris
+from inovasi_kg.core.errors import QueryError
+from inovasi_kg.core.formats import RDF, RESULTS
+from inovasi_kg.core.prefixes import PREFIXES, curie
+from inovasi_kg.core.settings import LANGUAGES
+from inovasi_kg.kg import KnowledgeGraph
+from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
+from inovasi_kg.web.i18n import text
 
 __all__ = ["class_page", "code_page", "editor_page", "graph_page", "home", "not_found", "ontology_page", "query_list",
            "query_page", "resource", "search"]
@@ -44,7 +44,7 @@ PAGE_SIZE = 50
 def _templates() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    folder = Path(__file__).resolve().parents[1] / "templates" / "web"
+    folder = Path(__file__).resolve().parent / "templates"
     return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
 
 
@@ -104,7 +104,7 @@ def _exists(kg: KnowledgeGraph, iri: str) -> bool:
 
 
 def _rdf_response(triples: list[ox.Triple], name: str, headers: dict[str, str] | None = None) -> Response:
-    from ..export import serialize_sorted
+    from inovasi_kg.rdf.export import serialize_sorted
 
     fmt = by_name(name, (RDF,))
     assert fmt.rdf is not None
@@ -235,13 +235,13 @@ async def not_found(request: Request) -> Response:
 
 
 def JSONResponse404(path: str) -> Response:
-    from .common import error_response
+    from inovasi_kg.web.common import error_response
 
     return error_response(HTTPError(404, f"nothing is published at {path}"))
 
 
 async def home(request: Request) -> Response:
-    from .charts import bar_chart
+    from inovasi_kg.web.charts import bar_chart
 
     given = params(request, {"lang", "kota"})
     lang = language(request, first(given, "lang"))
@@ -272,7 +272,7 @@ async def home(request: Request) -> Response:
     origin = f"{request.url.scheme}://{request.url.netloc}"
     dumps = [{"name": f"inovasi-daerah.{ext}", "href": f"/dump/inovasi-daerah.{ext}"} for ext in ("ttl", "nt", "jsonld", "rdf")]
     dataset = {
-        "@context": "https://schema.org/", "@type": "Dataset", "@id": iris.dataset_iri(settings.base_iri),
+        "@context": PREFIXES["schema"], "@type": "Dataset", "@id": iris.dataset_iri(settings.base_iri),
         "name": text("site", lang), "description": text("tagline", lang), "inLanguage": ["id", "en"],
         "license": "https://creativecommons.org/licenses/by/4.0/", "isAccessibleForFree": True,
         "spatialCoverage": {"@type": "Place", "name": "Indonesia"},
@@ -371,7 +371,7 @@ def _schemes(request: Request, kg: KnowledgeGraph, lang: str) -> list[dict[str, 
 def _scheme_tree(request: Request, kg: KnowledgeGraph, scheme: str, lang: str,
                  q: str | None) -> tuple[str, list[dict[str, Any]]]:
     """The concepts of a scheme as Skosmos lists them: top concepts with their narrower ones; `q` filters."""
-    from ..terms import fold
+    from inovasi_kg.core.terms import fold
 
     skos = PREFIXES["skos"]
     concepts = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(skos + "inScheme"),
@@ -436,7 +436,7 @@ async def query_list(request: Request) -> Response:
 
 
 def _table(request: Request, result: Any) -> dict[str, Any]:
-    from ..result import python_value
+    from inovasi_kg.sparql.result import python_value
 
     if result.kind == "ask":
         return {"boolean": result.boolean}
@@ -499,7 +499,7 @@ async def query_page(request: Request) -> Response:
 
 
 def yasgui_installed() -> bool:
-    from .app import STATIC_DIR
+    from inovasi_kg.web.common import STATIC_DIR
 
     return (STATIC_DIR / "yasgui" / "yasgui.min.js").is_file() and (STATIC_DIR / "yasgui" / "yasgui.min.css").is_file()
 
@@ -507,7 +507,7 @@ def yasgui_installed() -> bool:
 async def editor_page(request: Request) -> Response:
     """YASGUI (served from our origin) with our prefixes and every named query as a tab; a plain form
     that runs without JavaScript below it, and alone when the assets are not installed."""
-    from ..sparql import prologue
+    from inovasi_kg.sparql.text import prologue
 
     given = params(request, {"lang", "query"})
     lang = language(request, first(given, "lang"))

@@ -12,17 +12,17 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .. import iris
-from ..catalog import DISTRIBUTIONS, catalog_only
-from ..formats import RDF, RESULTS
-from ..prefixes import PREFIXES
-from .common import HTTPError, blocking, by_name, negotiate, params, timing
+from inovasi_kg.core import iris
+from inovasi_kg.core.formats import RDF, RESULTS
+from inovasi_kg.core.prefixes import NAMESPACES, PREFIXES
+from inovasi_kg.kg import KnowledgeGraph
+from inovasi_kg.web.common import HTTPError, blocking, by_name, negotiate, params, timing
 
 __all__ = ["catalog", "dump", "openapi", "queries_json", "queries_rdf", "sitemap", "void"]
 
 _N = ox.NamedNode
 DCAT, DCT, RDF_TYPE = PREFIXES["dcat"], PREFIXES["dct"], PREFIXES["rdf"] + "type"
-SH, VOID = "http://www.w3.org/ns/shacl#", PREFIXES["void"]
+SH, VOID = NAMESPACES["sh"], PREFIXES["void"]
 _EXT = {"ttl": "turtle", "jsonld": "jsonld", "rdf": "rdfxml", "nt": "ntriples"}
 
 
@@ -49,7 +49,7 @@ def _service(request: Request, base: str) -> list[ox.Triple]:
 def _description(request: Request) -> list[ox.Triple]:
     kg = request.app.state.kg
     base = kg.settings.base_iri
-    return catalog_only(list(kg.backend.triples()), base) + _service(request, base)
+    return kg.catalog() + _service(request, base)
 
 
 async def catalog(request: Request) -> Response:
@@ -68,7 +68,7 @@ async def void(request: Request) -> Response:
 
 
 def _rdf(triples: list[ox.Triple], name: str) -> Response:
-    from ..export import serialize_sorted
+    from inovasi_kg.rdf.export import serialize_sorted
 
     fmt = by_name(name, (RDF,))
     assert fmt.rdf is not None
@@ -80,9 +80,10 @@ async def dump(request: Request) -> Response:
     """The full dumps, at the URLs the catalog gives ({base}dump/FILE is served at /dump/FILE)."""
     params(request, set())
     file = request.path_params["file"]
-    dist = next((d for d in DISTRIBUTIONS if d.file_name == file), None)
+    dumps = request.app.state.kg.distributions()
+    dist = next((d for d in dumps if d.file_name == file), None)
     if dist is None:
-        raise HTTPError(404, f"no dump {file!r}; the dumps are: {', '.join(d.file_name for d in DISTRIBUTIONS)}")
+        raise HTTPError(404, f"no dump {file!r}; the dumps are: {', '.join(d.file_name for d in dumps)}")
     data, ms = await blocking(request.app.state.kg.export, dist.format.name)
     charset = "; charset=utf-8" if dist.format.media_type.startswith("text/") else ""
     return timing(Response(data, media_type=dist.format.media_type + charset,
@@ -90,7 +91,7 @@ async def dump(request: Request) -> Response:
 
 
 def _nodes(request: Request) -> list[str]:
-    from .pages import page_of
+    from inovasi_kg.web.pages import page_of
 
     kg = request.app.state.kg
     subjects = sorted({t.subject.value for t in kg.backend.triples() if isinstance(t.subject, ox.NamedNode)})
@@ -141,7 +142,7 @@ async def queries_rdf(request: Request) -> Response:
             ox.Triple(s, _N(PREFIXES["rdfs"] + "label"), ox.Literal(q["title"]["id"], language="id")),
             ox.Triple(s, _N(PREFIXES["rdfs"] + "label"), ox.Literal(q["title"]["en"], language="en")),
             ox.Triple(s, _N(PREFIXES["rdfs"] + "comment"), ox.Literal(q["description"], language="en")),
-            ox.Triple(s, _N("https://schema.org/target"), _N(origin + "/sparql")),
+            ox.Triple(s, _N(PREFIXES["schema"] + "target"), _N(origin + "/sparql")),
         ]
         for prefix, ns in PREFIXES.items():
             if f"{prefix}:" in q["sparql"]:
@@ -178,7 +179,7 @@ async def openapi(request: Request) -> Response:
                                 "parameters": [{"name": "query", "in": "query", "required": False,
                                                 "schema": {"type": "string"}}],
                                 "responses": {"200": {"description": "Results, or the Service Description"}}}}
-    for d in DISTRIBUTIONS:
+    for d in KnowledgeGraph.distributions():
         paths[f"/dump/{d.file_name}"] = {"get": {"operationId": f"dump_{d.key}", "summary": d.title_en,
                                                  "responses": {"200": {"description": d.title_en,
                                                                        "content": {d.format.media_type: {}}}}}}

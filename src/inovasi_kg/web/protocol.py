@@ -17,9 +17,10 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..formats import FORMATS, RDF, RESULTS
-from ..result import QueryResult
-from .common import HTTPError, blocking, by_name, collect, negotiate, params, timing
+from inovasi_kg.core.formats import FORMATS, RDF, RESULTS
+from inovasi_kg.core.prefixes import NAMESPACES
+from inovasi_kg.sparql.result import QueryResult
+from inovasi_kg.web.common import HTTPError, blocking, by_name, collect, negotiate, params, timing
 
 __all__ = ["read_body", "service_description", "sparql_endpoint"]
 
@@ -28,7 +29,7 @@ _FORMAT_NAMES = ("format", "output", "results")  # `output` and `results`: what 
 _UPDATE = ("update", "using-graph-uri", "using-named-graph-uri")
 _REFUSAL = ("this endpoint only reads: SPARQL Update is not accepted here (rebuild the graph with "
             "`inovasi-kg build` instead)")
-SD = "http://www.w3.org/ns/sparql-service-description#"
+SD = NAMESPACES["sd"]
 TRUNCATED = "urn:inovasi-kg:truncated"
 
 
@@ -153,7 +154,7 @@ async def sparql_endpoint(request: Request) -> Response:
     query, given = await _operation(request, state.settings.max_body_bytes)
     if query is None:
         if "html" in negotiate_kind(request):
-            from .pages import editor_page
+            from inovasi_kg.web.pages import editor_page
 
             return await editor_page(request)
         return service_description(request)
@@ -183,20 +184,20 @@ def service_description(request: Request) -> Response:
     endpoint = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
     n = ox.NamedNode
     s = n(endpoint)
-    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    rdf_type = n(NAMESPACES["rdf"] + "type")
     dataset, default = n(endpoint + "#dataset"), n(endpoint + "#default-graph")
     triples = [
         ox.Triple(s, rdf_type, n(SD + "Service")),
         ox.Triple(s, n(SD + "endpoint"), s),
         ox.Triple(s, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
         ox.Triple(s, n(SD + "feature"), n(SD + "EmptyGraphs")),
-        ox.Triple(s, n(SD + "defaultEntailmentRegime"), n("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(s, n(SD + "defaultEntailmentRegime"), n(NAMESPACES["entailment"] + "Simple")),
         ox.Triple(s, n(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, n(SD + "Dataset")),
         ox.Triple(dataset, n(SD + "defaultGraph"), default),
         ox.Triple(default, rdf_type, n(SD + "Graph")),
-        ox.Triple(s, n("http://purl.org/dc/terms/title"), ox.Literal("SPARQL endpoint inovasi-kg", language="id")),
-        ox.Triple(s, n("http://purl.org/dc/terms/title"), ox.Literal("inovasi-kg SPARQL endpoint", language="en")),
+        ox.Triple(s, n(NAMESPACES["dct"] + "title"), ox.Literal("SPARQL endpoint inovasi-kg", language="id")),
+        ox.Triple(s, n(NAMESPACES["dct"] + "title"), ox.Literal("inovasi-kg SPARQL endpoint", language="en")),
         ox.Triple(dataset, n("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
                   n(f"{request.url.scheme}://{request.url.netloc}/.well-known/void")),
     ]
@@ -205,7 +206,7 @@ def service_description(request: Request) -> Response:
         if iri:
             triples.append(ox.Triple(s, n(SD + "resultFormat"), n(iri)))
     name = negotiate(request, (RDF,), "turtle")
-    from ..export import serialize_sorted
+    from inovasi_kg.rdf.export import serialize_sorted
 
     fmt = by_name(name, (RDF,))
     assert fmt.rdf is not None
