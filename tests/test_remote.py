@@ -31,9 +31,9 @@ from inovasi_kg import Settings, build_store
 from inovasi_kg.api import push_graph
 from inovasi_kg.cli import cli
 from inovasi_kg.core.errors import LimitExceeded, QueryError, StoreError, UsageError
+from inovasi_kg.dataset.push import describe, push
 from inovasi_kg.ingest.generate import generate
 from inovasi_kg.kg import KnowledgeGraph
-from inovasi_kg.dataset.push import describe, push
 from inovasi_kg.sparql.named import catalogue
 from inovasi_kg.store.embedded import EmbeddedBackend
 from inovasi_kg.store.memory import MemoryBackend

@@ -10,7 +10,6 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from inovasi_kg.store.open import open_backend
 
 from inovasi_kg import Settings
 from inovasi_kg.core import iris
@@ -20,6 +19,7 @@ from inovasi_kg.ingest.tables import TABLES
 from inovasi_kg.store.base import Backend
 from inovasi_kg.store.embedded import EmbeddedBackend
 from inovasi_kg.store.memory import MemoryBackend
+from inovasi_kg.store.open import open_backend
 from inovasi_kg.store.remote import RemoteBackend
 
 BASE = "https://w3id.org/inovasi-daerah/"

@@ -23,16 +23,16 @@ from inovasi_kg import pipeline
 from inovasi_kg.check.validate import ValidationReport
 from inovasi_kg.core.errors import StoreError, UsageError
 from inovasi_kg.core.settings import Settings, is_url
+from inovasi_kg.dataset.catalog import DISTRIBUTIONS, catalog_only
 from inovasi_kg.kg import NODE_LIMIT, ClassCount, open_graph
 from inovasi_kg.pipeline import BuildReport
-from inovasi_kg.dataset.catalog import DISTRIBUTIONS, catalog_only
 from inovasi_kg.rdf.export import CONTEXT_FILE, jsonld_context, serialize_sorted, write_all
 from inovasi_kg.rdf.ontology import document
 from inovasi_kg.store.open import open_backend, open_remote
 
 if TYPE_CHECKING:
-    from inovasi_kg.ingest.generate import GenerateReport
     from inovasi_kg.dataset.push import PushReport  # push (and httpx) load only when a push runs
+    from inovasi_kg.ingest.generate import GenerateReport
 
 __all__ = ["BuildReport", "ClassCount", "build_store", "export_rdf", "generate_synthetic", "publish", "push_graph",
            "render_graph", "stats",

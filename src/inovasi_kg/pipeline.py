@@ -28,9 +28,9 @@ from inovasi_kg.core.iris import SEARCH_ENTRY
 from inovasi_kg.core.prefixes import PREFIXES
 from inovasi_kg.core.settings import Settings
 from inovasi_kg.core.terms import fold
+from inovasi_kg.dataset.catalog import catalog_quads
 from inovasi_kg.ingest.load import LoadedData, load_tables
 from inovasi_kg.ingest.triples import iter_instance_triples
-from inovasi_kg.dataset.catalog import catalog_quads
 from inovasi_kg.rdf.materialize import materialize
 from inovasi_kg.rdf.ontology import SHAPES_FILE, Ontology, load_ontology
 from inovasi_kg.store.base import SEARCH_GRAPH, Backend, Reader
