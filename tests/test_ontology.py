@@ -9,6 +9,8 @@ from inovasi_kg.core.resources import ontology_dir
 from inovasi_kg.rdf.namespaces import IDA
 
 NS = str(IDA._NS)
+VACUOUS = {OWL.Thing, OWL.topObjectProperty, OWL.topDataProperty, OWL.Nothing, OWL.bottomObjectProperty,
+           OWL.bottomDataProperty}
 
 
 def _ontology() -> Graph:
@@ -26,7 +28,7 @@ def test_namespace_module_matches_the_ontology_file() -> None:
     assert declared == in_code
 
 
-def test_every_class_and_property_has_labels_definitions_and_a_standard_super_term() -> None:
+def test_every_class_and_property_has_labels_definitions_and_a_standard_super_term_or_a_note() -> None:
     g = _ontology()
     problems = []
     for kind, sub in ((OWL.Class, RDFS.subClassOf), (OWL.ObjectProperty, RDFS.subPropertyOf),
@@ -39,8 +41,11 @@ def test_every_class_and_property_has_labels_definitions_and_a_standard_super_te
                 if langs != ["en", "id"]:
                     problems.append(f"{term} {prop}: {langs}")
             supers = set(g.transitive_objects(term, sub)) - {term}
-            if not any(not str(s).startswith(NS) for s in supers):
-                problems.append(f"{term}: no standard super term")
+            if supers & VACUOUS:
+                problems.append(f"{term}: a super term that says nothing ({sorted(supers & VACUOUS)})")
+            # a term with no standard super term says so, and why, in an editorial note
+            if not any(not str(s).startswith(NS) for s in supers) and not any(g.objects(term, SKOS.editorialNote)):
+                problems.append(f"{term}: no standard super term and no note saying why")
     assert problems == []
 
 

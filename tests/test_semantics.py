@@ -53,6 +53,14 @@ def test_owl_rl_closure_is_consistent(export: Graph, vocabularies: Graph) -> Non
     assert not list(g.subjects(RDF.type, OWL.Nothing))
 
 
+def test_nothing_published_names_a_term_that_says_nothing(export: Graph) -> None:
+    # owl:Thing, the top and bottom properties: every resource or pair of resources falls under the
+    # top terms, so a triple naming them tells a consumer nothing (and the bottom ones are contradictions).
+    vacuous = {OWL.Thing, OWL.Nothing, OWL.topObjectProperty, OWL.topDataProperty, OWL.bottomObjectProperty,
+               OWL.bottomDataProperty}
+    assert sorted(t for t in export if vacuous & set(t)) == []
+
+
 def _standard(term: URIRef) -> bool:
     return not str(term).startswith((OURS, str(RDF), str(RDFS), str(OWL), str(XSD)))
 

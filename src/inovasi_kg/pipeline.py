@@ -33,7 +33,7 @@ from inovasi_kg.ingest.load import LoadedData, load_tables
 from inovasi_kg.ingest.triples import iter_instance_triples
 from inovasi_kg.rdf.materialize import materialize
 from inovasi_kg.rdf.ontology import SHAPES_FILE, Ontology, load_ontology
-from inovasi_kg.store.base import SEARCH_GRAPH, Backend, Reader
+from inovasi_kg.store.base import SEARCH_GRAPH, Backend, Reader, Staging
 
 __all__ = ["BuildReport", "Inputs", "build", "check", "fingerprint", "graph_quads", "load_inputs", "validate"]
 
@@ -130,20 +130,31 @@ def build(settings: Settings, backend: Backend, *, force: bool = False,
         return BuildReport(backend.location, skipped=True, rows=inputs.data.count())
     report = BuildReport(backend.location, skipped=False, rows=inputs.data.count(), seconds=clock.lap("load"))
     with backend.replacing() as new:
-        years: set[str] = set()
-        new.add(_counted(graph_quads(inputs, settings.base_iri, years), progress))
-        clock.lap("store")
-        result = check(new, inputs.shapes, settings.base_iri)
-        clock.lap("validate")
+        result = _fill(new, inputs, settings.base_iri, clock, progress)
         if not result.conforms:
             raise ValidationFailed("the built graph does not conform:\n" + result.text())
-        new.add(list(catalog_quads(new, settings.base_iri, years)))
-        report.triples = new.count()
+        report.triples = result.triples
         report.findings = result.findings
-        clock.lap("catalog")
         new.commit(digest)
         clock.lap("commit")
     return report
+
+
+def _fill(new: Staging, inputs: Inputs, base: str, clock: _Clock,
+          progress: Callable[[int, int | None], None] | None = None) -> ValidationReport:
+    """Fill a new generation with what the build stores and check it: the data, ontology and their
+    materialized triples (what the shapes check), then, when that conforms, the DCAT/VoID description.
+    The report counts the default graph as stored, so `build` and `validate` give the same figure."""
+    years: set[str] = set()
+    new.add(_counted(graph_quads(inputs, base, years), progress))
+    clock.lap("store")
+    result = check(new, inputs.shapes, base)
+    clock.lap("validate")
+    if result.conforms:
+        new.add(list(catalog_quads(new, base, years)))
+        result.triples = new.count()
+        clock.lap("catalog")
+    return result
 
 
 class _Clock:
@@ -176,5 +187,4 @@ def validate(settings: Settings) -> ValidationReport:
 
     inputs = load_inputs(settings)
     with MemoryBackend().replacing() as new:
-        new.add(graph_quads(inputs, settings.base_iri))
-        return check(new, inputs.shapes, settings.base_iri)
+        return _fill(new, inputs, settings.base_iri, _Clock())

@@ -22,6 +22,8 @@ _IN_SCHEME, _NOTATION = str(SKOS.inScheme), str(SKOS.notation)
 _DOMAIN, _RANGE = str(RDFS.domain), str(RDFS.range)
 _XSD = PREFIXES["xsd"]
 _UNIVERSAL = {str(RDFS.Resource), str(RDFS.Literal)}  # a range that says nothing is not materialized
+# Terms every class or property falls under: as a super term they say nothing, so nothing is materialized from them.
+VACUOUS = frozenset({*_UNIVERSAL, *(PREFIXES["owl"] + name for name in ("Thing", "topObjectProperty", "topDataProperty"))})
 
 
 @dataclass
@@ -66,6 +68,8 @@ def load_ontology(folder: Path) -> Ontology:
     notations: dict[str, str] = {}
     for t in triples:
         p = t.predicate.value
+        if p in (_SUBCLASS, _SUBPROP, _DOMAIN, _RANGE) and t.object.value in VACUOUS:
+            continue
         if p == _SUBCLASS and isinstance(t.object, ox.NamedNode):
             direct_classes[t.subject.value].add(t.object.value)
         elif p == _SUBPROP and isinstance(t.object, ox.NamedNode):
@@ -76,8 +80,7 @@ def load_ontology(folder: Path) -> Ontology:
             notations[t.subject.value] = t.object.value
         elif p == _DOMAIN and isinstance(t.object, ox.NamedNode):
             domains[t.subject.value].add(t.object.value)
-        elif p == _RANGE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(_XSD) \
-                and t.object.value not in _UNIVERSAL:
+        elif p == _RANGE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(_XSD):
             ranges[t.subject.value].add(t.object.value)
     onto.superclasses = _closure(direct_classes)
     onto.superproperties = _closure(direct_props)
