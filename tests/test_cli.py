@@ -23,24 +23,26 @@ def test_public_api_is_explicit() -> None:
     assert all(callable(getattr(inovasi_kg, name)) for name in inovasi_kg.__all__)
 
 
-def test_stage_modules_are_not_shadowed_by_api_names() -> None:
-    import types
-
-    for stage in ("build", "validate", "export", "load", "materialize", "catalog", "pipeline", "network", "networkpage",
-                  "queries", "sparql", "result", "iris", "formats", "store", "kg", "api"):
-        module = importlib.import_module(f"inovasi_kg.{stage}")
-        assert isinstance(getattr(inovasi_kg, stage), types.ModuleType), stage
-        assert module.__name__ == f"inovasi_kg.{stage}"
-        exported = getattr(module, "__all__", None)
-        assert exported is not None, f"inovasi_kg.{stage} declares no __all__"
+def test_every_module_declares_its_public_names() -> None:
+    src = ROOT / "src" / "inovasi_kg"
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src)
+        if path.name in ("__init__.py", "__main__.py") and rel.parent != Path("."):
+            continue  # a layer's own __init__ only describes it
+        name = ".".join(["inovasi_kg", *rel.with_suffix("").parts]).removesuffix(".__init__").removesuffix(".__main__")
+        if path.name == "__main__.py":
+            continue
+        module = importlib.import_module(name)
+        assert getattr(module, "__all__", None) is not None, f"{name} declares no __all__"
 
 
 def test_only_the_backends_touch_the_store_class() -> None:
-    """A reading of the sources: no module outside store/ uses pyoxigraph.Store."""
+    """A reading of the sources: no module outside store/ uses pyoxigraph.Store (sparql/text.py asks an
+    empty, throwaway one for the engine's own syntax error, and holds no data)."""
     src = ROOT / "src" / "inovasi_kg"
     users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
                    if re.search(r"\b(ox|pyoxigraph)\.Store\b", p.read_text(encoding="utf-8")))
-    assert users and all(u.startswith("store/") for u in users), users
+    assert users and all(u.startswith("store/") or u == "sparql/text.py" for u in users), users
 
 
 def test_no_inline_sparql_outside_queries_and_backends() -> None:

@@ -14,6 +14,7 @@ limit, the row cap and which columns of a named query are its parameters.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +27,7 @@ from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import Settings, take_language
 from inovasi_kg.core.terms import fold
 from inovasi_kg.sparql.named import NamedQuery, catalogue, closest, resolve_iri
-from inovasi_kg.sparql.policy import check_query
+from inovasi_kg.sparql.policy import check_query, reads_store
 from inovasi_kg.sparql.result import QueryResult
 from inovasi_kg.store.base import Backend
 from inovasi_kg.store.open import open_backend
@@ -140,6 +141,14 @@ class KnowledgeGraph:
                              lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
                              timeout=self.settings.query_timeout)
 
+    def store_free(self, text: str) -> bool:
+        """Whether an ad-hoc query needs nothing from the store (`ASK {}`): it then runs in this process.
+        False for a query that is refused or bad (running it gives the error)."""
+        try:
+            return not reads_store(check_query(text, allow_service=self.settings.allow_service, protocol_dataset=True))
+        except QueryError:
+            return False
+
     def sparql(self, text: str, *, default_graphs: list[str] | None = None,
                named_graphs: list[str] | None = None) -> QueryResult:
         """Run an ad-hoc read-only query, stopped at the time limit.
@@ -152,7 +161,8 @@ class KnowledgeGraph:
         """
         runnable = check_query(text, allow_service=self.settings.allow_service, graphs=self.backend.graphs(),
                                protocol_dataset=default_graphs is not None or named_graphs is not None)
-        return execute(self.backend, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout,
+        reader = self.backend if reads_store(runnable) else _nothing()  # same answer, no worker, no round trip
+        return execute(reader, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout,
                        dataset=(default_graphs, named_graphs), base_iri=self.settings.base_iri)
 
     # --- nodes ------------------------------------------------------------------------------------
@@ -390,3 +400,11 @@ class _Triples:
 def open_graph(settings: Settings | None = None) -> KnowledgeGraph:
     """Open the graph the settings name for reading; StoreError if there is no store yet."""
     return KnowledgeGraph(settings or Settings.load())
+
+
+@functools.lru_cache(maxsize=1)
+def _nothing() -> Backend:
+    """An empty store in this process, for queries that read no store (their answer is the same)."""
+    from inovasi_kg.store.memory import MemoryBackend
+
+    return MemoryBackend()

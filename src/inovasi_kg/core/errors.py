@@ -5,6 +5,7 @@
      │    ├── DataError        a bad cell, row or file in data/ (file:row:column)
      │    ├── OntologyError    unreadable Turtle in ontology/ (file:line)
      │    ├── StoreError       the store is missing, locked or unreadable
+     │    │    └── Cancelled    the caller went away and its work was stopped
      │    ├── QueryError       a bad query, query name or parameter
      │    │    └── LimitExceeded  stopped at its time limit or memory cap
      │    └── UsageError       a bad option value
@@ -22,6 +23,7 @@ Exit codes and HTTP statuses are the edges' business (cli.py, the web app), not 
 from __future__ import annotations
 
 __all__ = [
+    "Cancelled",
     "DataError",
     "InovasiKGError",
     "InputError",
@@ -79,6 +81,10 @@ class QueryError(InputError):
 
 class LimitExceeded(QueryError):
     """A query stopped at its time limit or memory cap (the web layer answers 503)."""
+
+
+class Cancelled(StoreError):
+    """Work stopped because its caller went away (a web client disconnected); nobody reads the answer."""
 
 
 class UsageError(InputError):

@@ -51,6 +51,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `inovasi-kg serve` listens on."),
     Setting("workers", 2, "Query worker processes of the web server (each runs one query at a time)."),
     Setting("max_body_bytes", 1048576, "Largest request body the web server accepts (bytes); more gets 413."),
+    Setting("admission_slots", 0, "Requests that may wait on or hold the query workers at once (0: eight per worker); "
+            "beyond them the server answers 503 at once."),
+    Setting("client_share", 0.75, "Largest share of the admission slots one client address may hold (beyond: 429)."),
+    Setting("max_connections", 1024, "Open connections the web server keeps; a new one beyond them first closes the "
+            "oldest idle one, else gets 503."),
+    Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers (slow clients are dropped)."),
+    Setting("keepalive_timeout", 5.0, "Seconds an idle keep-alive connection stays open."),
+    Setting("max_url_bytes", 8192, "Longest request target (path and query) the web server accepts; more gets 414."),
+    Setting("max_header_bytes", 16384, "Largest total size of a request's headers; more gets 431."),
     Setting("base_path", "/", "Path on the server where {base} IRIs resolve ({base}id/x is served at {base_path}id/x)."),
 )
 
@@ -102,6 +111,13 @@ class Settings:
     port: int = _DEFAULTS["port"]
     workers: int = _DEFAULTS["workers"]
     max_body_bytes: int = _DEFAULTS["max_body_bytes"]
+    admission_slots: int = _DEFAULTS["admission_slots"]
+    client_share: float = _DEFAULTS["client_share"]
+    max_connections: int = _DEFAULTS["max_connections"]
+    header_timeout: float = _DEFAULTS["header_timeout"]
+    keepalive_timeout: float = _DEFAULTS["keepalive_timeout"]
+    max_url_bytes: int = _DEFAULTS["max_url_bytes"]
+    max_header_bytes: int = _DEFAULTS["max_header_bytes"]
     base_path: str = _DEFAULTS["base_path"]
 
     @classmethod
@@ -134,7 +150,17 @@ class Settings:
             raise UsageError(f"base_path must start and end with '/', got {self.base_path!r}")
         if not 0 < self.port < 65536:
             raise UsageError(f"port must be 1 to 65535, got {self.port!r}")
-        for name in ("max_rows", "query_memory_mb", "workers", "max_body_bytes"):
+        if isinstance(self.admission_slots, bool) or not isinstance(self.admission_slots, int) or self.admission_slots < 0:
+            raise UsageError(f"admission_slots must be 0 (automatic) or a positive whole number, got {self.admission_slots!r}")
+        if isinstance(self.client_share, bool) or not isinstance(self.client_share, (int, float)) \
+                or not 0 < self.client_share <= 1:
+            raise UsageError(f"client_share must be a fraction above 0 and at most 1, got {self.client_share!r}")
+        for name in ("header_timeout", "keepalive_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise UsageError(f"{name} must be a positive finite number of seconds, got {value!r}")
+        for name in ("max_rows", "query_memory_mb", "workers", "max_body_bytes", "max_connections", "max_url_bytes",
+                     "max_header_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")
@@ -149,6 +175,11 @@ class Settings:
     def graph_iri(self) -> str:
         """The named graph on a SPARQL server that holds the graph."""
         return self.remote_graph or f"{self.base_iri}graph"
+
+    @property
+    def slots(self) -> int:
+        """The admission slots in front of the query workers (admission_slots, or eight per worker)."""
+        return self.admission_slots or 8 * self.workers
 
     @property
     def store_kind(self) -> StoreKind:

@@ -10,6 +10,7 @@ refused, so the engine cannot read a different query than the one checked.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from inovasi_kg.core.errors import QueryError
 from inovasi_kg.sparql.text import prologue
 
-__all__ = ["check_query", "located_syntax_error"]
+__all__ = ["check_query", "located_syntax_error", "reads_store"]
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -98,9 +99,27 @@ def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str
 _PARSER = threading.Lock()  # rdflib's pyparsing grammar is not safe to use from two threads at once
 
 
+@functools.lru_cache(maxsize=256)
 def _parse(text: str) -> Any:
+    """The parse tree of `text` (cached by text: the checks and `reads_store` read it, never change it)."""
     with _PARSER:
         return _parse_unlocked(text)
+
+
+# Parse-tree nodes through which a query reads the store (triple patterns, paths, GRAPH, SERVICE,
+# DESCRIBE, FROM); a query with none of them has the same answer over any store, even an empty one.
+_READS = {"TriplesBlock", "TriplesSameSubject", "TriplesSameSubjectPath", "GraphGraphPattern",
+          "ServiceGraphPattern", "DescribeQuery", "DatasetClause"}
+
+
+def reads_store(text: str) -> bool:
+    """Whether a query (as `check_query` returned it) reads the store at all: `ASK {}` or
+    `SELECT (1 + 1 AS ?x) {}` do not. QueryError for bad syntax.
+
+    >>> reads_store("ASK {}"), reads_store("SELECT * { ?s ?p ?o }")
+    (False, True)
+    """
+    return any(node.name in _READS for node in _walk(_parse(text)))
 
 
 def _parse_unlocked(text: str) -> Any:

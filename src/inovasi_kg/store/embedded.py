@@ -68,6 +68,11 @@ class EmbeddedBackend(StoreReader):
                 self._handle = (generation, open_store(self.path))
             return self._handle[1]
 
+    def busy(self) -> int:
+        """Query workers running a query now (0 before the first query)."""
+        pool = self._pool
+        return pool.busy() if pool is not None else 0
+
     def _workers(self) -> WorkerPool:
         from inovasi_kg.store.workers import WorkerPool  # loaded when a query first needs a worker
 

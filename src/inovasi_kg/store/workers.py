@@ -37,7 +37,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from inovasi_kg.core.errors import LimitExceeded, StoreError
+from inovasi_kg.core.cancel import CANCEL
+from inovasi_kg.core.errors import Cancelled, LimitExceeded, StoreError
 from inovasi_kg.store.engine import Reply, evaluate, timeout_message
 
 __all__ = ["WorkerPool", "evaluate", "timeout_message"]
@@ -84,17 +85,25 @@ class _Worker:
             return ""
 
 
-def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
-    """Read n bytes from fd before `deadline`; None on end of file; TimeoutError when time runs out."""
+_POLL = 0.05  # seconds between looks at the cancel token while waiting
+
+
+def _read_exact(fd: int, n: int, deadline: float | None, cancel: threading.Event | None = None) -> bytes | None:
+    """Read n bytes from fd before `deadline`; None on end of file; TimeoutError when time runs out,
+    Cancelled when `cancel` is set meanwhile."""
     chunks: list[bytes] = []
     while n > 0:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                raise TimeoutError
+        if deadline is not None or cancel is not None:
+            while True:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise TimeoutError
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("the client went away; its query was stopped")
+                wait = _POLL if cancel is not None and (left is None or left > _POLL) else left
+                ready, _, _ = select.select([fd], [], [], wait)
+                if ready:
+                    break
         chunk = os.read(fd, min(n, 1 << 20))
         if not chunk:
             return None
@@ -103,11 +112,11 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
     return b"".join(chunks)
 
 
-def _read_frame(fd: int, deadline: float | None) -> Any:
-    head = _read_exact(fd, _HEADER.size, deadline)
+def _read_frame(fd: int, deadline: float | None, cancel: threading.Event | None = None) -> Any:
+    head = _read_exact(fd, _HEADER.size, deadline, cancel)
     if head is None:
         return None
-    body = _read_exact(fd, _HEADER.unpack(head)[0], deadline)
+    body = _read_exact(fd, _HEADER.unpack(head)[0], deadline, cancel)
     if body is None:
         return None
     return pickle.loads(body)
@@ -192,11 +201,14 @@ class WorkerPool:
         """Run one query in a worker; the reply, or QueryError when it runs out of time or memory."""
         if self._closed:
             raise StoreError("the query pool is closed")
-        worker = self._idle.get()
+        cancel = CANCEL.get()
+        started = time.monotonic()
+        worker = self._take(cancel, started + timeout)
+        timeout = max(timeout - (time.monotonic() - started), 0.001)  # waiting for a worker counts against the limit
         try:
             if worker is None or not worker.alive():
                 worker = self._spawner.spawn(self._start)
-            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset, base_iri), timeout)
+            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset, base_iri), timeout, cancel)
         except BaseException:
             if worker is not None and worker.alive():
                 worker.kill()
@@ -205,14 +217,34 @@ class WorkerPool:
         self._idle.put(worker if worker.alive() else None)
         return reply
 
-    def _ask(self, worker: _Worker, request: Any, timeout: float) -> Reply:
+    def _take(self, cancel: threading.Event | None, deadline: float) -> _Worker | None:
+        """The next free slot (a worker, or None to start one), waiting until `deadline` at most
+        (LimitExceeded then); Cancelled if `cancel` is set first."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LimitExceeded("every query worker stayed busy until the query's time limit; try again shortly")
+            try:
+                return self._idle.get(timeout=min(left, _POLL) if cancel is not None else left)
+            except queue.Empty:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("the client went away before its query started") from None
+
+    def busy(self) -> int:
+        """Slots running a query now (for /healthz and tests)."""
+        return self.size - self._idle.qsize()
+
+    def _ask(self, worker: _Worker, request: Any, timeout: float, cancel: threading.Event | None = None) -> Reply:
         try:
             _write_frame(worker.stdin, request)
         except (BrokenPipeError, OSError):
             worker.kill()
             raise StoreError("a query worker ended unexpectedly; try again") from None
         try:
-            reply = _read_frame(worker.stdout.fileno(), time.monotonic() + timeout)
+            reply = _read_frame(worker.stdout.fileno(), time.monotonic() + timeout, cancel)
+        except Cancelled:
+            worker.kill()  # the query stops with its process; the slot gets a fresh worker on next use
+            raise
         except TimeoutError:
             worker.kill()
             raise LimitExceeded(timeout_message(timeout)) from None

@@ -14,10 +14,11 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,14 +26,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inovasi_kg.core.settings import Settings
 from inovasi_kg.kg import KnowledgeGraph
 from inovasi_kg.store.base import Backend
-from inovasi_kg.web.common import STATIC_DIR, HTTPError, error_response
+from inovasi_kg.web.common import CSP, STATIC_DIR, HTTPError, error_response
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("inovasi_kg.web")
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-       "base-uri 'none'; form-action 'self'")
 
 
 class SecurityHeaders:
@@ -78,13 +76,17 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None, *, backend: Backend | None = None) -> Starlette:
     """The web app over the graph the settings name (or `backend`); nothing is loaded before it starts."""
     from inovasi_kg.web import pages, portal, protocol
+    from inovasi_kg.web.admission import Admission
+    from inovasi_kg.web.http import HttpSemantics, status_error
 
     settings = settings or Settings.load()
     kg = KnowledgeGraph(settings, backend, workers=settings.workers)
+    admission = Admission(settings.slots, settings.client_share)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        admission.close()
         kg.close()
         if backend is not None:
             backend.close()
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     base = settings.base_path
     routes = [
         Route("/", pages.home),
+        Route("/healthz", health),
+        Route("/static", lambda request: RedirectResponse("/static/", status_code=308)),  # relative: never from Host
         Route("/sparql", protocol.sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/sparql/", protocol.sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/editor", pages.editor_page),
@@ -118,17 +122,33 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders),
+            Middleware(HttpSemantics, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes),
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type"], allow_credentials=False,
                        expose_headers=["Server-Timing", "X-SPARQL-Truncated", "X-SPARQL-Rows", "Content-Location",
                                        "Link"]),
         ],
-        exception_handlers={HTTPError: _http_error, 404: _not_found, Exception: _server_error},
+        exception_handlers={HTTPError: _http_error, 404: _not_found, HTTPException: status_error,
+                            Exception: _server_error},
         lifespan=lifespan,
     )
     from inovasi_kg.core.errors import InovasiKGError
 
     app.add_exception_handler(InovasiKGError, _http_error)
+    app.router.redirect_slashes = False  # its redirects are built from the Host header
     app.state.settings = settings
     app.state.kg = kg
+    app.state.admission = admission
+    app.state.home = {}  # the home page's figures by (generation, language, city)
     return app
+
+
+async def health(request: Request) -> Response:
+    """`/healthz`: the server answers, with its query slots and workers; never waits on a query."""
+    state = request.app.state
+    gate = state.admission
+    busy = getattr(state.kg.backend, "busy", None)
+    body = {"status": "ok", "admission": {"slots": gate.slots, "active": gate.active, "per_client": gate.per_client,
+                                          "refused": gate.refused, "cancelled": gate.cancelled},
+            "workers": {"size": state.settings.workers, "busy": busy() if busy else 0}}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})

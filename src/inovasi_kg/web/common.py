@@ -14,13 +14,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from inovasi_kg.core.errors import InovasiKGError, LimitExceeded, QueryError, StoreError, ValidationFailed
+from inovasi_kg.core.errors import Cancelled, InovasiKGError, LimitExceeded, QueryError, StoreError, ValidationFailed
 from inovasi_kg.core.formats import FORMATS, Format
 from inovasi_kg.core.settings import LANGUAGES
 
-__all__ = ["STATIC_DIR", "HTTPError", "blocking", "error_response", "first", "language", "negotiate", "params", "status_of"]
+__all__ = ["CSP", "STATIC_DIR", "HTTPError", "blocking", "error_response", "first", "language", "light", "negotiate", "params",
+           "status_of"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # the site's own files, served at /static
+# Nothing from other origins, no inline script (a page that needs one allows it by hash: pages.script_policy).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; form-action 'self'")
 
 T = TypeVar("T")
 
@@ -39,6 +44,8 @@ def status_of(err: Exception) -> int:
         return err.status
     if isinstance(err, LimitExceeded):
         return 503
+    if isinstance(err, Cancelled):
+        return 499  # nginx's "client closed request": nobody is there to read it
     if isinstance(err, StoreError):
         return 503
     if isinstance(err, QueryError):
@@ -54,8 +61,9 @@ def error_response(err: Exception) -> JSONResponse:
     """`{"error": {"status", "title", "message", ...}}` for every failure; never a traceback or a path."""
     status = status_of(err)
     titles = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-              406: "Not Acceptable", 413: "Content Too Large", 415: "Unsupported Media Type", 500: "Internal Error",
-              503: "Service Unavailable"}
+              406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+              429: "Too Many Requests", 431: "Request Header Fields Too Large", 499: "Client Closed Request",
+              500: "Internal Error", 503: "Service Unavailable"}
     body: dict[str, Any] = {"status": status, "title": titles.get(status, "Error")}
     if isinstance(err, HTTPError):
         body["message"] = err.message
@@ -68,10 +76,12 @@ def error_response(err: Exception) -> JSONResponse:
             body["line"], body["column"] = err.line, err.column
     else:
         body["message"] = "the server failed to answer; the error was logged"
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers: dict[str, str] = {}
+    if status in (429, 503):
+        headers["Retry-After"] = str(err.extra.get("retry_after", 5) if isinstance(err, HTTPError) else 5)
     if status == 405 and isinstance(err, HTTPError) and "allow" in err.extra:
-        headers = {"Allow": err.extra["allow"]}
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+        headers["Allow"] = err.extra["allow"]
+    return JSONResponse({"error": body}, status_code=status, headers=headers or None)
 
 
 def params(request: Request, allowed: Iterable[str], *, repeatable: Iterable[str] = ()) -> dict[str, list[str]]:
@@ -163,8 +173,16 @@ def language(request: Request, chosen: str | None = None) -> str:
     return LANGUAGES[0]
 
 
-async def blocking(func: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
-    """Run blocking work (a query, a store read) in a thread, never on the event loop; with its time in ms."""
+async def blocking(request: Request, func: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
+    """Run work that reads the store (a query, a store read) once the admission gate lets it in, on the
+    query threads, never on the event loop; with its time in ms. 503/429 at once when the gate is full
+    (web/admission.py); cancelled when the client disconnects."""
+    return await request.app.state.admission.run(request, func, *args, **kwargs)
+
+
+async def light(func: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
+    """Run brief blocking work that needs no query worker (a file, a store-free query) in a thread of
+    the shared pool, past the admission gate; with its time in ms."""
     started = time.perf_counter()
     result = await run_in_threadpool(func, *args, **kwargs)
     return result, (time.perf_counter() - started) * 1000

@@ -12,8 +12,11 @@ resources behind every IRI we mint, with content negotiation.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,7 @@ from inovasi_kg.core.formats import RDF, RESULTS
 from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import LANGUAGES
 from inovasi_kg.kg import KnowledgeGraph
-from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
+from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, light, negotiate, params, timing
 from inovasi_kg.web.i18n import text
 
 __all__ = ["class_page", "code_page", "editor_page", "graph_page", "home", "not_found", "ontology_page", "query_list",
@@ -147,7 +150,7 @@ async def resource(request: Request) -> Response:
     kg = _kg(request, lang)
     path = request.url.path
     iri = settings.base_iri + path[len(settings.base_path):]
-    doc, _ = await blocking(_locate, request, kg, iri, path)
+    doc, _ = await blocking(request, _locate, request, kg, iri, path)
     if doc is None:
         return await not_found(request)
     return await _serve_node(request, kg, doc, lang)
@@ -162,11 +165,11 @@ async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang
         name = negotiate(request, (RDF,), "html", extra={"text/html": "html", "application/xhtml+xml": "html"})
     headers = {"Vary": "Accept", "Link": _link_header(doc.path)}
     if name != "html":
-        triples, ms = await blocking(lambda: sorted(kg.backend.triples(ox.NamedNode(doc.iri), None, None), key=str))
+        triples, ms = await blocking(request, lambda: sorted(kg.backend.triples(ox.NamedNode(doc.iri), None, None), key=str))
         ext = next(e for e, n in _SUFFIXES.items() if n == name)
         headers["Content-Location"] = f"{doc.path}.{ext}"
         return timing(_rdf_response(triples, name, headers), ms)
-    view, ms = await blocking(_describe, request, kg, doc.iri, lang)
+    view, ms = await blocking(request, _describe, request, kg, doc.iri, lang)
     response = render(request, "resource.html", lang, d=view, alternates=_alternates(doc.path))
     response.headers.update(headers)
     response.headers["Content-Location"] = doc.path
@@ -222,7 +225,7 @@ async def not_found(request: Request) -> Response:
     if words:
         kg = _kg(request, lang)
         try:
-            hits, _ = await blocking(kg.query, "cari-label", teks=words[0])
+            hits, _ = await blocking(request, kg.query, "cari-label", teks=words[0])
         except QueryError:
             hits = None
         seen = set()
@@ -232,6 +235,33 @@ async def not_found(request: Request) -> Response:
                 suggestions.append({"href": page_of(request, row["simpul"]), "label": row["label"]})
     return render(request, "list.html", lang, status=404, heading=text("not_found", lang),
                   intro=request.url.path, items=[], q=None, suggestions=suggestions[:10])
+
+
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S)
+
+
+def script_policy(page: bytes | str) -> str:
+    """The site's content security policy for `page`, allowing its inline scripts by their SHA-256 and
+    framing by our own pages."""
+    from inovasi_kg.web.common import CSP
+
+    data = page.encode("utf-8") if isinstance(page, str) else page
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'"
+                      for m in _INLINE_SCRIPT.findall(data))
+    return (CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
+            .replace("frame-ancestors 'none'", "frame-ancestors 'self'"))
+
+
+def error_html(request: Request, response: Response) -> Response:
+    """A JSON error response as a small page in the site's language (same status and headers)."""
+    body = json.loads(bytes(response.body))["error"]
+    lang = language(request, None)
+    page = render(request, "list.html", lang, status=response.status_code, heading=f"{body['status']} {body['title']}",
+                  intro=body["message"], items=[], q=None, suggestions=[])
+    for key in ("allow", "retry-after"):
+        if key in response.headers:
+            page.headers[key] = response.headers[key]
+    return page
 
 
 def JSONResponse404(path: str) -> Response:
@@ -254,7 +284,19 @@ async def home(request: Request) -> Response:
         stats = kg.stats()
         return {"ranking": ranking, "indicators": indicators, "stats": stats, "triples": kg.backend.count()}
 
-    data, ms = await blocking(gather)
+    # The figures depend only on the store's generation: computed once per generation, language and city,
+    # so the home page never waits behind the query workers once it has been shown.
+    generation, _ = await light(kg.backend.fingerprint)
+    cache = request.app.state.home
+    key = (generation, lang, chosen)
+    if generation is not None and key in cache:
+        data, ms = cache[key], 0.0
+    else:
+        data, ms = await blocking(request, gather)
+        if generation is not None:
+            if len(cache) >= 64:
+                cache.clear()
+            cache[key] = data
     rows = [{"rank": r["peringkat"], "name": r["pemerintah"], "score": r["skor"], "chosen": r["kode"] == chosen,
              "href": page_of(request, r["pemerintah_iri"]) if "pemerintah_iri" in r else None} for r in data["ranking"]]
     for row, r in zip(rows, data["ranking"], strict=True):
@@ -296,7 +338,7 @@ async def search(request: Request) -> Response:
     items = []
     if q:
         kg = _kg(request, lang)
-        result, _ = await blocking(kg.query, "cari-label", teks=q)
+        result, _ = await blocking(request, kg.query, "cari-label", teks=q)
         seen: dict[str, dict[str, Any]] = {}
         for row in result.values():
             href = page_of(request, row["simpul"])
@@ -327,7 +369,7 @@ async def class_page(request: Request) -> Response:
         items = [{"href": page_of(request, iri), "label": _label(kg, iri, lang)} for iri in shown]
         return len(everyone), items, _label(kg, cls, lang)
 
-    found, ms = await blocking(gather)
+    found, ms = await blocking(request, gather)
     if found is None:
         return await not_found(request)
     total, items, label = found
@@ -348,16 +390,16 @@ async def code_page(request: Request) -> Response:
     rest = request.path_params["path"]
     q = first(given, "q")
     if rest.strip("/") == "":
-        items, _ = await blocking(_schemes, request, kg, lang)
+        items, _ = await blocking(request, _schemes, request, kg, lang)
         return render(request, "list.html", lang, heading=text("codes", lang), items=items, q=None)
-    doc, _ = await blocking(_locate, request, kg, iris.KODE_NS + rest, request.url.path)
+    doc, _ = await blocking(request, _locate, request, kg, iris.KODE_NS + rest, request.url.path)
     if doc is None:
         return await not_found(request)
-    is_scheme, _ = await blocking(lambda: any(True for _ in kg.backend.triples(
+    is_scheme, _ = await blocking(request, lambda: any(True for _ in kg.backend.triples(
         ox.NamedNode(doc.iri), ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))))
     if not is_scheme or doc.suffix or negotiate(request, (RDF,), "html", extra={"text/html": "html"}) != "html":
         return await _serve_node(request, kg, doc, lang)
-    (heading, tree), ms = await blocking(_scheme_tree, request, kg, doc.iri, lang, q)
+    (heading, tree), ms = await blocking(request, _scheme_tree, request, kg, doc.iri, lang, q)
     return timing(render(request, "list.html", lang, heading=heading, intro=doc.iri, items=tree,
                          search_action=request.url.path, q=q, alternates=_alternates(doc.path)), ms)
 
@@ -402,7 +444,7 @@ async def ontology_page(request: Request) -> Response:
         return sorted((t for t in kg.backend.triples() if t.subject.value.startswith(iris.ONTOLOGY_NS.rstrip("#"))),
                       key=str)
 
-    triples, ms = await blocking(terms)
+    triples, ms = await blocking(request, terms)
     if name != "html":
         return timing(_rdf_response(triples, name, {"Vary": "Accept", "Link": _link_header("/ontology")}), ms)
     subjects = sorted({t.subject.value for t in triples if t.subject.value.startswith(iris.ONTOLOGY_NS)})
@@ -421,9 +463,12 @@ async def graph_page(request: Request) -> Response:
         depth = int(first(given, "depth") or "2")
     except ValueError:
         raise HTTPError(400, "depth must be a whole number") from None
-    page, ms = await blocking(kg.render, "html", focus=focus, depth=depth, classes=given.get("class"),
+    page, ms = await blocking(request, kg.render, "html", focus=focus, depth=depth, classes=given.get("class"),
                               page_of=lambda iri: page_of(request, iri))
-    return timing(HTMLResponse(page, headers={"Content-Language": lang}), ms)
+    # The page inlines vis-network and its own script (it also works as a lone file): the policy allows
+    # exactly those scripts by hash, and framing by our own pages (the neighbourhood frame of an entity).
+    return timing(HTMLResponse(page, headers={"Content-Language": lang, "Content-Security-Policy": script_policy(page),
+                                              "X-Frame-Options": "SAMEORIGIN"}), ms)
 
 
 async def query_list(request: Request) -> Response:
@@ -472,7 +517,7 @@ async def query_page(request: Request) -> Response:
     kg = _kg(request, lang)
     values = {k: v[0] for k, v in given.items() if k != "lang"}
     if ext in ("json", "csv", "tsv"):
-        result, ms = await blocking(kg.query, name, **values)
+        result, ms = await blocking(request, kg.query, name, **values)
         fmt = by_name(ext, (RESULTS,))
         charset = "; charset=utf-8" if fmt.media_type.startswith("text/") else ""
         headers = {"X-SPARQL-Truncated": "true"} if result.truncated else {}
@@ -481,7 +526,7 @@ async def query_page(request: Request) -> Response:
     table, error, ms = None, None, 0.0
     if not needed or all(p.name in values for p in needed):
         try:
-            result, ms = await blocking(kg.query, name, **values)
+            result, ms = await blocking(request, kg.query, name, **values)
             table = _table(request, result)
         except QueryError as err:
             error = str(err)
@@ -516,7 +561,7 @@ async def editor_page(request: Request) -> Response:
     table, error, ms = None, None, 0.0
     if sparql:
         try:
-            result, ms = await blocking(kg.sparql, sparql)
+            result, ms = await blocking(request, kg.sparql, sparql)
             table = _table(request, result)
         except QueryError as err:
             error = str(err)

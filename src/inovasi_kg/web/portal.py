@@ -57,13 +57,13 @@ async def catalog(request: Request) -> Response:
     ext = request.path_params["ext"]
     if ext not in _EXT:
         raise HTTPError(404, f"no catalog in .{ext}; try .ttl, .jsonld, .rdf or .nt")
-    triples, ms = await blocking(_description, request)
+    triples, ms = await blocking(request, _description, request)
     return timing(_rdf(triples, _EXT[ext]), ms)
 
 
 async def void(request: Request) -> Response:
     params(request, set())
-    triples, ms = await blocking(_description, request)
+    triples, ms = await blocking(request, _description, request)
     return timing(_rdf(triples, negotiate(request, (RDF,), "turtle")), ms)
 
 
@@ -84,7 +84,7 @@ async def dump(request: Request) -> Response:
     dist = next((d for d in dumps if d.file_name == file), None)
     if dist is None:
         raise HTTPError(404, f"no dump {file!r}; the dumps are: {', '.join(d.file_name for d in dumps)}")
-    data, ms = await blocking(request.app.state.kg.export, dist.format.name)
+    data, ms = await blocking(request, request.app.state.kg.export, dist.format.name)
     charset = "; charset=utf-8" if dist.format.media_type.startswith("text/") else ""
     return timing(Response(data, media_type=dist.format.media_type + charset,
                            headers={"Content-Disposition": f'attachment; filename="{file}"'}), ms)
@@ -100,7 +100,7 @@ def _nodes(request: Request) -> list[str]:
 
 async def sitemap(request: Request) -> Response:
     params(request, set())
-    paths, ms = await blocking(_nodes, request)
+    paths, ms = await blocking(request, _nodes, request)
     origin = _origin(request)
     fixed = ["/", "/editor", "/queries", "/search", "/graph", "/ontology", "/kode/"]
     named = [f"/queries/{n}" for n in request.app.state.kg.named_queries]

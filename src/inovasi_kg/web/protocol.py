@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from inovasi_kg.core.formats import FORMATS, RDF, RESULTS
 from inovasi_kg.core.prefixes import NAMESPACES
 from inovasi_kg.sparql.result import QueryResult
-from inovasi_kg.web.common import HTTPError, blocking, by_name, collect, negotiate, params, timing
+from inovasi_kg.web.common import HTTPError, blocking, by_name, collect, light, negotiate, params, timing
 
 __all__ = ["read_body", "service_description", "sparql_endpoint"]
 
@@ -148,9 +149,9 @@ def _flag_truncation(data: bytes, name: str, max_rows: int) -> bytes:
 
 async def sparql_endpoint(request: Request) -> Response:
     state = request.app.state
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):
         raise HTTPError(405, f"{request.method} is not a SPARQL Protocol operation; use GET or POST",
-                        allow="GET, POST, OPTIONS")
+                        allow="GET, HEAD, OPTIONS, POST")
     query, given = await _operation(request, state.settings.max_body_bytes)
     if query is None:
         if "html" in negotiate_kind(request):
@@ -160,7 +161,9 @@ async def sparql_endpoint(request: Request) -> Response:
         return service_description(request)
     default_graphs = _graphs(given.get("default-graph-uri"), "default-graph-uri")
     named_graphs = _graphs(given.get("named-graph-uri"), "named-graph-uri")
-    result, ms = await blocking(state.kg.sparql, query, default_graphs=default_graphs, named_graphs=named_graphs)
+    store_free, _ = await light(state.kg.store_free, query)  # ASK {}, SELECT (1 AS ?x) {}: no worker needed
+    run = light if store_free else partial(blocking, request)
+    result, ms = await run(state.kg.sparql, query, default_graphs=default_graphs, named_graphs=named_graphs)
     name = _result_format(request, given, result)
     fmt = by_name(name, (RDF, RESULTS))
     data = result.serialize(name)
