@@ -4,6 +4,7 @@ block), so the query and export tests run on every backend."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import os
 import shutil
@@ -26,6 +27,28 @@ from inovasi_kg.store.layout import open_store
 from inovasi_kg.store.memory import MemoryBackend
 from safety import ENTRY
 from virtuoso_server import Virtuoso, start_virtuoso
+
+
+class Client:
+    """A synchronous face on httpx's ASGI transport (one event loop per call)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                return await c.request(method, path, **kwargs)
+
+        return asyncio.run(go())
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"  # third-party material the tests read, each with source and licence

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import dataclasses
 import io
@@ -12,38 +11,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from conftest import Client
 from inovasi_kg import KnowledgeGraph, Settings
 from inovasi_kg.web import create_app
 
 BASE = "https://w3id.org/inovasi-daerah/"
 BALITBANG = "/id/organisasi/33.71.balitbang"
-
-
-class Client:
-    """A synchronous face on httpx's ASGI transport (one event loop per call)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-                return await c.request(method, path, **kwargs)
-
-        return asyncio.run(go())
-
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", path, **kwargs)
 
 
 @pytest.fixture(scope="module")

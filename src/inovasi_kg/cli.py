@@ -455,10 +455,10 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
         sys.stdout.buffer.flush()
         click.echo(f"{response.status_code} {response.headers.get('content-type', '')}", err=True)
         sys.exit(0 if response.status_code < 400 else 2)
-    import uvicorn
+    from inovasi_kg.web.server import run
 
     click.echo(f"serving on http://{settings.host}:{settings.port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    run(app, settings)
 
 
 @cli.command()

@@ -15,13 +15,15 @@ limit, the row cap and which columns of a named query are its parameters.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
+from inovasi_kg.core import iris
 from inovasi_kg.core.errors import QueryError, StoreError, UsageError
 from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import Settings, take_language
@@ -35,6 +37,7 @@ from inovasi_kg.store.query import execute, execute_named
 
 # A graph picture of more nodes than this is refused with advice (a browser tab would freeze drawing it).
 NODE_LIMIT = 2000
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -85,6 +88,31 @@ _PREF, _ALT = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
 _TYPE, _RDFS_LABEL = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label"
 
 
+class _PerGeneration:
+    """Values that depend only on the store's contents, computed once per generation (by fingerprint).
+
+    A value is kept only when the fingerprint is the same before and after computing it, so a rebuild
+    during the computation never leaves an answer filed under the wrong generation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._values: dict[str, Any] = {}
+
+    def get(self, backend: Backend, name: str, compute: Callable[[], T]) -> T:
+        before = backend.fingerprint()
+        with self._lock:
+            if before is not None and self._generation == before and name in self._values:
+                return self._values[name]  # type: ignore[no-any-return]
+        value = compute()
+        if before is not None and backend.fingerprint() == before:
+            with self._lock:
+                if self._generation != before:
+                    self._generation, self._values = before, {}
+                self._values[name] = value
+        return value
+
+
 class KnowledgeGraph:
     """A read-only view of the graph in a store backend (the one the settings name, by default)."""
 
@@ -92,6 +120,7 @@ class KnowledgeGraph:
         self.settings = settings
         self.backend = backend if backend is not None else open_backend(settings, workers=workers)
         self._owns_backend = backend is None
+        self._memo = _PerGeneration()
         if backend is None and not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
             raise StoreError(f"the in-memory store {self.backend.location} is empty: it lives only in the process "
                              f"that built it (build into it first, or give a folder)")
@@ -102,7 +131,9 @@ class KnowledgeGraph:
             return self
         from dataclasses import replace
 
-        return KnowledgeGraph(replace(self.settings, lang=lang), self.backend)
+        other = KnowledgeGraph(replace(self.settings, lang=lang), self.backend)
+        other._memo = self._memo  # language-free values are shared; language-bound ones carry lang in the name
+        return other
 
     def close(self) -> None:
         """Release the backend's workers and handles (when this facade opened it)."""
@@ -238,7 +269,18 @@ class KnowledgeGraph:
         """The dataset's DCAT/VoID description (the catalog node, its distributions and figures)."""
         from inovasi_kg.dataset.catalog import catalog_only
 
-        return catalog_only(list(self.backend.triples()), self.settings.base_iri)
+        # a walk over every triple: once per generation
+        return list(self._memo.get(self.backend, "catalog",
+                                   lambda: catalog_only(list(self.backend.triples()), self.settings.base_iri)))
+
+    def ontology_terms(self) -> list[ox.Triple]:
+        """The triples about the ontology and its terms (subjects in the ontology's namespace), sorted."""
+        ontology = iris.ONTOLOGY_NS.rstrip("#")
+
+        def terms() -> list[ox.Triple]:
+            return sorted((t for t in self.backend.triples() if t.subject.value.startswith(ontology)), key=str)
+
+        return list(self._memo.get(self.backend, "ontology", terms))
 
     @staticmethod
     def distributions() -> list[Distribution]:

@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keepalive_timeout", 5.0, "Seconds an idle keep-alive connection stays open."),
     Setting("max_url_bytes", 8192, "Longest request target (path and query) the web server accepts; more gets 414."),
     Setting("max_header_bytes", 16384, "Largest total size of a request's headers; more gets 431."),
+    Setting("cache_bytes", 67108864, "Bytes of responses the web server keeps per store generation (0: no cache)."),
     Setting("base_path", "/", "Path on the server where {base} IRIs resolve ({base}id/x is served at {base_path}id/x)."),
 )
 
@@ -118,6 +119,7 @@ class Settings:
     keepalive_timeout: float = _DEFAULTS["keepalive_timeout"]
     max_url_bytes: int = _DEFAULTS["max_url_bytes"]
     max_header_bytes: int = _DEFAULTS["max_header_bytes"]
+    cache_bytes: int = _DEFAULTS["cache_bytes"]
     base_path: str = _DEFAULTS["base_path"]
 
     @classmethod
@@ -152,6 +154,8 @@ class Settings:
             raise UsageError(f"port must be 1 to 65535, got {self.port!r}")
         if isinstance(self.admission_slots, bool) or not isinstance(self.admission_slots, int) or self.admission_slots < 0:
             raise UsageError(f"admission_slots must be 0 (automatic) or a positive whole number, got {self.admission_slots!r}")
+        if isinstance(self.cache_bytes, bool) or not isinstance(self.cache_bytes, int) or self.cache_bytes < 0:
+            raise UsageError(f"cache_bytes must be 0 (no cache) or a positive whole number, got {self.cache_bytes!r}")
         if isinstance(self.client_share, bool) or not isinstance(self.client_share, (int, float)) \
                 or not 0 < self.client_share <= 1:
             raise UsageError(f"client_share must be a fraction above 0 and at most 1, got {self.client_share!r}")

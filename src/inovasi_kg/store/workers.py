@@ -204,11 +204,12 @@ class WorkerPool:
         cancel = CANCEL.get()
         started = time.monotonic()
         worker = self._take(cancel, started + timeout)
-        timeout = max(timeout - (time.monotonic() - started), 0.001)  # waiting for a worker counts against the limit
         try:
             if worker is None or not worker.alive():
                 worker = self._spawner.spawn(self._start)
-            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset, base_iri), timeout, cancel)
+            # waiting for a worker counts against the limit; the message names the limit itself
+            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset, base_iri), timeout, cancel,
+                              deadline=started + timeout)
         except BaseException:
             if worker is not None and worker.alive():
                 worker.kill()
@@ -234,14 +235,16 @@ class WorkerPool:
         """Slots running a query now (for /healthz and tests)."""
         return self.size - self._idle.qsize()
 
-    def _ask(self, worker: _Worker, request: Any, timeout: float, cancel: threading.Event | None = None) -> Reply:
+    def _ask(self, worker: _Worker, request: Any, timeout: float, cancel: threading.Event | None = None,
+             deadline: float | None = None) -> Reply:
         try:
             _write_frame(worker.stdin, request)
         except (BrokenPipeError, OSError):
             worker.kill()
             raise StoreError("a query worker ended unexpectedly; try again") from None
         try:
-            reply = _read_frame(worker.stdout.fileno(), time.monotonic() + timeout, cancel)
+            reply = _read_frame(worker.stdout.fileno(), deadline if deadline is not None else time.monotonic() + timeout,
+                                cancel)
         except Cancelled:
             worker.kill()  # the query stops with its process; the slot gets a fresh worker on next use
             raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     """The web app over the graph the settings name (or `backend`); nothing is loaded before it starts."""
     from inovasi_kg.web import pages, portal, protocol
     from inovasi_kg.web.admission import Admission
+    from inovasi_kg.web.cache import ResponseCache
     from inovasi_kg.web.http import HttpSemantics, status_error
 
     settings = settings or Settings.load()
@@ -85,12 +87,14 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        threading.Thread(target=_warm, args=(kg,), name="inovasi-kg-warm", daemon=True).start()
         yield
         admission.close()
         kg.close()
         if backend is not None:
             backend.close()
 
+    cache_stats: dict[str, int] = {}
     base = settings.base_path
     routes = [
         Route("/", pages.home),
@@ -126,7 +130,9 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type"], allow_credentials=False,
                        expose_headers=["Server-Timing", "X-SPARQL-Truncated", "X-SPARQL-Rows", "Content-Location",
-                                       "Link"]),
+                                       "Link", "ETag", "X-Cache"]),
+            Middleware(ResponseCache, max_bytes=settings.cache_bytes, fingerprint=kg.backend.fingerprint,
+                       wait_limit=settings.query_timeout + 5, stats=cache_stats),
         ],
         exception_handlers={HTTPError: _http_error, 404: _not_found, HTTPException: status_error,
                             Exception: _server_error},
@@ -139,8 +145,19 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     app.state.settings = settings
     app.state.kg = kg
     app.state.admission = admission
+    app.state.cache = cache_stats
     app.state.home = {}  # the home page's figures by (generation, language, city)
     return app
+
+
+def _warm(kg: KnowledgeGraph) -> None:
+    """At start, the per-generation views that walk the whole graph (the catalog, the ontology's terms),
+    so the first visitor of /catalog.ttl or /ontology does not wait on the walk."""
+    try:
+        kg.catalog()
+        kg.ontology_terms()
+    except Exception:  # a missing or damaged store is reported by the requests that need it
+        log.debug("warming the catalog failed", exc_info=True)
 
 
 async def health(request: Request) -> Response:
@@ -150,5 +167,5 @@ async def health(request: Request) -> Response:
     busy = getattr(state.kg.backend, "busy", None)
     body = {"status": "ok", "admission": {"slots": gate.slots, "active": gate.active, "per_client": gate.per_client,
                                           "refused": gate.refused, "cancelled": gate.cancelled},
-            "workers": {"size": state.settings.workers, "busy": busy() if busy else 0}}
+            "workers": {"size": state.settings.workers, "busy": busy() if busy else 0}, "cache": state.cache}
     return JSONResponse(body, headers={"Cache-Control": "no-store"})

@@ -440,11 +440,7 @@ async def ontology_page(request: Request) -> Response:
         return await not_found(request)
     name = _SUFFIXES[ext] if ext else negotiate(request, (RDF,), "html", extra={"text/html": "html"})
 
-    def terms() -> list[ox.Triple]:
-        return sorted((t for t in kg.backend.triples() if t.subject.value.startswith(iris.ONTOLOGY_NS.rstrip("#"))),
-                      key=str)
-
-    triples, ms = await blocking(request, terms)
+    triples, ms = await blocking(request, kg.ontology_terms)
     if name != "html":
         return timing(_rdf_response(triples, name, {"Vary": "Accept", "Link": _link_header("/ontology")}), ms)
     subjects = sorted({t.subject.value for t in triples if t.subject.value.startswith(iris.ONTOLOGY_NS)})
