@@ -244,22 +244,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[str]:
-    """`inovasi-kg serve` on a free loopback port (3 s query limit, 2 workers), for real clients."""
+def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`inovasi-kg serve` on a free loopback port (3 s query limit, 2 workers), for real clients; its
+    log in a file (a pipe nobody reads would stop the server once full)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("INOVASI_KG_")}
     env.update(INOVASI_KG_QUERY_TIMEOUT="3", INOVASI_KG_WORKERS="2")
-    proc = subprocess.Popen([*ENTRY, "serve", "--store", settings.store, "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("live") / "serve.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen([*ENTRY, "serve", "--store", settings.store, "--port", str(port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}"
     if not wait_for_server(url):
         proc.kill()
-        pytest.fail("the server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+        pytest.fail("the server did not start: " + log.read_text())
     yield url
     proc.terminate()
-    proc.wait(timeout=10)
-    if proc.stderr is not None:
-        proc.stderr.close()
+    proc.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")

@@ -116,3 +116,19 @@ def test_language_switch_holds_across_pages(site: Site) -> None:
     page.wait_for_url("**/queries")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Named queries"
+
+
+def test_the_entity_page_shows_its_neighbourhood_frame(site: Site) -> None:
+    """The page frames /graph of our own origin: the policy of both lets it load and draw (nothing refused)."""
+    refused: list[str] = []
+    site.page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
+                 or "Refused to" in m.text else None)
+    site.page.goto(site.origin + "/id/organisasi/33.71.balitbang")
+    frame = site.page.frame_locator("iframe.neighbourhood")
+    handle = site.page.wait_for_selector("iframe.neighbourhood")
+    inner = handle.content_frame()
+    assert inner is not None and "/graph?" in inner.url
+    inner.wait_for_function("window.graphReady === true", timeout=60_000)
+    assert inner.evaluate("window.graphNodes.length") > 1
+    assert frame.locator("canvas").count() >= 1
+    assert refused == [] and site.external == [] and site.errors == []

@@ -1,7 +1,7 @@
 """Admission control: a bounded number of requests may wait on or hold the query workers at once.
 
 The query endpoint, named-query pages and linked-data pages go through one `Admission` sized from
-the worker count (`admission_slots`, 0 = four per worker). A full gate answers at once (503 with
+the worker count (`admission_slots`, 0 = eight per worker). A full gate answers at once (503 with
 Retry-After), never by queueing without bound; one client (by address) holds at most
 `client_share` of the slots, beyond which it gets 429 while others are still admitted. Admitted
 work runs on a thread pool of its own (one thread per slot), so static files, the home page from

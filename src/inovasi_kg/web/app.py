@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -60,12 +60,21 @@ class SecurityHeaders:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    return error_response(exc)
+    from inovasi_kg.web.http import error_page
+
+    return error_page(request, exc)  # the JSON shape, or HTML for a browser that asks for it
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path)
     return error_response(exc)
+
+
+async def _gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection while sending its request: nobody reads the answer, nothing is logged."""
+    from inovasi_kg.core.errors import Cancelled
+
+    return error_response(Cancelled("the client went away while sending its request"))
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -141,6 +150,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     from inovasi_kg.core.errors import InovasiKGError
 
     app.add_exception_handler(InovasiKGError, _http_error)
+    app.add_exception_handler(ClientDisconnect, _gone)
     app.router.redirect_slashes = False  # its redirects are built from the Host header
     app.state.settings = settings
     app.state.kg = kg

@@ -1,7 +1,8 @@
 """HTTP semantics every route shares: HEAD without a body, OPTIONS from the routes' own methods,
 request targets and headers within their limits (414, 431), and status errors in the one error shape.
 
-    OPTIONS /sparql           204, Allow: GET, HEAD, OPTIONS, POST (a CORS preflight is CORSMiddleware's)
+    OPTIONS /sparql           204, Allow: GET, HEAD, OPTIONS, POST
+    a CORS preflight          204 with the route's methods (and the headers we take), else 403 in the error shape
     HEAD /anything            the GET answer's status and headers, no body
     a target over max_url_bytes / headers over max_header_bytes   414 / 431, JSON (HTML for a browser)
 """
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inovasi_kg.web.common import HTTPError
 
-__all__ = ["HttpSemantics", "allowed_methods", "status_error"]
+__all__ = ["CORS_HEADERS", "HttpSemantics", "allowed_methods", "preflight", "status_error"]
 
 
 def allowed_methods(app: Any, scope: Scope) -> list[str] | None:
@@ -59,10 +60,12 @@ class HttpSemantics:
             await response(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        if scope["method"] == "OPTIONS" and b"access-control-request-method" not in headers:
+        if scope["method"] == "OPTIONS":
             methods = allowed_methods(scope["app"], scope)
             if methods is None:
                 response = error_page(request, HTTPError(404, f"nothing is published at {scope['path']}"))
+            elif b"origin" in headers and b"access-control-request-method" in headers:
+                response = preflight(request, methods)
             else:
                 response = Response(status_code=204, headers={"Allow": ", ".join(methods)})
             await response(scope, receive, send)
@@ -77,6 +80,31 @@ class HttpSemantics:
             await send(message)
 
         await self.app(scope, receive, bodiless)
+
+
+# Request headers a cross-origin script may send beyond the CORS-safelisted ones (Fetch standard).
+CORS_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type", "If-None-Match", "If-Modified-Since")
+
+
+def preflight(request: Request, methods: list[str]) -> Response:
+    """A CORS preflight (Fetch standard, CORS protocol): 204 with the route's own methods and the headers
+    we take when the method and headers asked for are allowed; otherwise 403 in the error shape without
+    Access-Control-Allow-Origin, which fails the preflight in the browser and says why to anyone else."""
+    method = request.headers["access-control-request-method"].strip()
+    cross = [m for m in methods if m != "OPTIONS"]
+    asked = [h.strip() for h in request.headers.get("access-control-request-headers", "").split(",") if h.strip()]
+    allowed = {h.lower() for h in CORS_HEADERS}
+    if method not in cross:
+        return error_page(request, HTTPError(403, f"a cross-origin {method} is not answered at {request.url.path}; "
+                                                  f"use {', '.join(cross)}", allow=", ".join(methods)))
+    refused = [h for h in asked if h.lower() not in allowed]
+    if refused:
+        return error_page(request, HTTPError(403, f"cross-origin requests may not send {', '.join(refused)}; "
+                                                  f"they may send {', '.join(CORS_HEADERS)}"))
+    return Response(status_code=204, headers={
+        "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": ", ".join(cross),
+        "Access-Control-Allow-Headers": ", ".join(CORS_HEADERS), "Access-Control-Max-Age": "600",
+        "Allow": ", ".join(methods), "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"})
 
 
 def error_page(request: Request, err: Exception) -> Response:
@@ -98,7 +126,9 @@ async def status_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     extra: dict[str, Any] = {}
     if exc.status_code == 405:
-        methods = allowed_methods(request.app, request.scope) or ["OPTIONS"]
+        # inside a Mount the root path is the mount's: match from the app's own root
+        whole = {**request.scope, "root_path": request.scope.get("app_root_path", "")}
+        methods = allowed_methods(request.app, whole) or ["OPTIONS"]
         extra["allow"] = ", ".join(methods)
         message = f"{request.method} is not answered here; use {', '.join(methods)}"
     else:

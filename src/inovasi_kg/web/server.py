@@ -39,6 +39,7 @@ def protocol_class(settings: Settings) -> type:
     class Protocol(H11Protocol):  # type: ignore[misc]
         opened = 0.0
         header_timer: Any = None
+        refused = False
 
         def waiting_for_headers(self) -> bool:
             return self.cycle is None or bool(self.cycle.response_complete)
@@ -55,8 +56,14 @@ def protocol_class(settings: Settings) -> type:
             super().connection_made(transport)
             self.opened = time.monotonic()
             if refuse:
+                # answer, end our side, and read (and drop) what the client sends until it closes or a
+                # moment has passed: closing with its request unread would reset the connection before
+                # the client reads the 503
+                self.refused = True
                 transport.write(busy)
-                transport.close()
+                if transport.can_write_eof():
+                    transport.write_eof()
+                self.loop.call_later(2.0, transport.close)
                 return
             self.arm()
 
@@ -70,6 +77,8 @@ def protocol_class(settings: Settings) -> type:
                 self.transport.close()
 
         def data_received(self, data: bytes) -> None:
+            if self.refused:
+                return
             if self.waiting_for_headers():
                 self.arm()  # a new request is starting: its headers have header_timeout seconds
             super().data_received(data)
@@ -93,5 +102,5 @@ def run(app: Any, settings: Settings) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                             http=protocol_class(settings), timeout_keep_alive=int(max(1, settings.keepalive_timeout)),
-                            backlog=4096)
+                            backlog=4096, timeout_graceful_shutdown=5)
     uvicorn.Server(config).run()
