@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("remote_user", None, "User name for the SPARQL server (sent as Basic or Digest, as the server asks)."),
     Setting("remote_password", None, "Password for the SPARQL server; give it as INOVASI_KG_REMOTE_PASSWORD, not "
             "on the command line."),
+    Setting("remote_max_bytes", 268435456, "Largest answer read from the SPARQL server (bytes); a larger one is refused."),
     Setting("build_dir", "build", "Folder where `make run`/`inovasi-kg publish` writes exports and the graph page."),
     Setting("lang", "id", "Preferred label language: id (Indonesian) or en (English)."),
     Setting("query_timeout", 30.0, "Seconds a query (named or ad-hoc) may run before it is stopped."),
@@ -102,6 +103,7 @@ class Settings:
     remote_update: str | None = _DEFAULTS["remote_update"]
     remote_user: str | None = _DEFAULTS["remote_user"]
     remote_password: str | None = _DEFAULTS["remote_password"]
+    remote_max_bytes: int = _DEFAULTS["remote_max_bytes"]
     build_dir: str = _DEFAULTS["build_dir"]
     lang: str = _DEFAULTS["lang"]
     query_timeout: float = _DEFAULTS["query_timeout"]
@@ -164,7 +166,7 @@ class Settings:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
                 raise UsageError(f"{name} must be a positive finite number of seconds, got {value!r}")
         for name in ("max_rows", "query_memory_mb", "workers", "max_body_bytes", "max_connections", "max_url_bytes",
-                     "max_header_bytes"):
+                     "max_header_bytes", "remote_max_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")

@@ -48,4 +48,5 @@ def open_remote(settings: Settings, url: str) -> RemoteBackend:
     from inovasi_kg.store.remote import RemoteBackend
 
     return RemoteBackend(url, graph=settings.graph_iri, update=settings.remote_update, user=settings.remote_user,
-                         password=settings.remote_password, timeout=settings.query_timeout)
+                         password=settings.remote_password, timeout=settings.query_timeout,
+                         max_bytes=settings.remote_max_bytes)

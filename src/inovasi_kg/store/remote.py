@@ -22,23 +22,30 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
 from inovasi_kg.core import iris
-from inovasi_kg.core.errors import LimitExceeded, QueryError, StoreError, UsageError
+from inovasi_kg.core.cancel import CANCEL
+from inovasi_kg.core.errors import Cancelled, LimitExceeded, QueryError, StoreError, UsageError
 from inovasi_kg.core.terms import Term
 from inovasi_kg.sparql.result import QueryResult, from_reply
 from inovasi_kg.store.base import Capabilities, Dataset
 
-__all__ = ["RemoteBackend", "ServerRefused", "search_graph", "staging_graph"]
+__all__ = ["MAX_BYTES", "RemoteBackend", "ServerRefused", "mask", "search_graph", "staging_graph"]
 
 DEFAULT_TIMEOUT = 30.0
+MAX_BYTES = 268_435_456  # the largest answer read from a server (remote_max_bytes): memory stays bounded
+_ERROR_BYTES = 65536  # of an error answer, only its start is read (for the message)
+_MAX_REDIRECTS = 5
+T = TypeVar("T")
 PAGE = 10000  # rows a pattern read asks for at once (below the usual server caps, e.g. Virtuoso's 10,000)
 _SEARCH_TOKEN = f"<{iris.SEARCH_GRAPH}>"
 _RESULTS_JSON = "application/sparql-results+json"
@@ -135,7 +142,8 @@ class RemoteBackend:
     capabilities = Capabilities(substitutions=False, custom_functions=False, limits=True, persistent=True)
 
     def __init__(self, endpoint: str, *, graph: str, update: str | None = None, user: str | None = None,
-                 password: str | None = None, timeout: float = DEFAULT_TIMEOUT, page: int = PAGE) -> None:
+                 password: str | None = None, timeout: float = DEFAULT_TIMEOUT, page: int = PAGE,
+                 max_bytes: int = MAX_BYTES) -> None:
         self.endpoint, url_user, url_password = split_credentials(endpoint)
         self.update_endpoint, update_user, update_password = split_credentials(update) if update else (self.endpoint, None, None)
         self.location = self.endpoint
@@ -144,44 +152,91 @@ class RemoteBackend:
         user, password = user or url_user or update_user, password or url_password or update_password
         if (user is None) != (password is None):
             raise UsageError("give both a user and a password for the SPARQL server, or neither")
+        self.max_bytes = max_bytes
         self._client = httpx.Client(auth=_EitherAuth(user, password) if user and password else None,
-                                    timeout=httpx.Timeout(timeout), follow_redirects=True,
+                                    timeout=httpx.Timeout(timeout), follow_redirects=False,
                                     headers={"User-Agent": "inovasi-kg"})
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="sparql-remote")
 
     # --- requests ----------------------------------------------------------------------------------
 
-    def _post(self, url: str, data: dict[str, Any], accept: str, timeout: float | None) -> Any:
-        return self._send(url, timeout, data=data, headers={"Accept": accept})
+    def _post(self, url: str, data: dict[str, Any], accept: str, timeout: float | None,
+              read: Callable[[_Body, httpx.Response], T] | None = None) -> T:
+        return self._send(url, timeout, read, data=data, headers={"Accept": accept})
 
-    def _send(self, url: str, timeout: float | None, **request: Any) -> Any:
+    def _send(self, url: str, timeout: float | None, read: Callable[[_Body, httpx.Response], T] | None = None,
+              **request: Any) -> T:
+        """One request, its answer read by `read` (default: the whole body), all within one deadline: the
+        time limit counts from the first byte sent to the last byte read, however slowly they come."""
         limit = timeout or self.timeout
-        try:
-            response = self._client.post(url, timeout=limit, **request)
-            for pause in _RETRY_PAUSES:  # a server busy for a moment (503, a lock wait or deadlock): a few tries
-                if not (response.status_code == 503 or (response.status_code >= 500 and _BUSY.search(response.text))):
-                    break
-                time.sleep(pause)
-                response = self._client.post(url, timeout=limit, **request)
-        except httpx.TimeoutException:
-            raise LimitExceeded(f"the SPARQL server at {url} did not answer within {limit:g} s "
-                                f"(raise the query timeout, or ask the server's operator)") from None
-        except httpx.HTTPError as err:
-            raise StoreError(f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}") from None
-        status = response.status_code
-        if status in (401, 403):
-            raise StoreError(f"the SPARQL server at {url} refused the credentials (HTTP {status}); give "
-                             f"remote_user and remote_password (INOVASI_KG_REMOTE_PASSWORD) that it accepts")
-        if status == 404:
-            raise StoreError(f"no SPARQL endpoint at {url} (HTTP 404)")
-        if status == 206 or "x-sparql-anytime" in response.headers:  # Virtuoso's partial "anytime" answer
-            raise LimitExceeded(f"the SPARQL server at {url} stopped the query at its own time limit and sent a "
-                                f"partial answer, which is refused (narrow the query)")
-        if status >= 400:
-            text = _server_message(response.text)
-            if status < 500 or re.search(r"SPARQL|SP\d{3}|SR\d{3}|syntax", response.text, re.IGNORECASE):
-                raise ServerRefused(f"the SPARQL server refused the query (HTTP {status}): {text}")
-            raise StoreError(f"the SPARQL server at {url} failed (HTTP {status}): {text}")
-        return response
+        deadline = time.monotonic() + limit
+        reader: Callable[[_Body, httpx.Response], Any] = read if read is not None else _whole
+        exchange = _Exchange()
+        future = self._pool.submit(self._exchange, exchange, url, deadline, limit, reader, request)
+        cancel = CANCEL.get()
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return future.result(timeout=max(0.0, min(left, 0.1)))  # type: ignore[no-any-return]
+            except FutureTimeout:
+                if cancel is not None and cancel.is_set():
+                    exchange.abort()
+                    raise Cancelled("the caller went away; the request to the SPARQL server was stopped") from None
+                if left <= 0:
+                    exchange.abort()
+                    raise LimitExceeded(f"the SPARQL server at {self.location_of(url)} did not answer within "
+                                        f"{limit:g} s (raise the query timeout, or ask the server's operator)") from None
+
+    def location_of(self, url: str) -> str:
+        """`url` as messages show it: never with credentials."""
+        return mask(url)
+
+    def _exchange(self, exchange: _Exchange, url: str, deadline: float, limit: float,
+                  read: Callable[[_Body, httpx.Response], T], request: dict[str, Any]) -> T:
+        shown = self.location_of(url)
+        for pause in (*_RETRY_PAUSES, None):  # a server busy for a moment (503, a lock wait or deadlock): a few tries
+            response = self._open(exchange, url, deadline, request)
+            try:
+                status = response.status_code
+                if status < 400 and status not in (206,) and "x-sparql-anytime" not in response.headers:
+                    return read(_Body(response, self.max_bytes, exchange, shown), response)
+                text = _Body(response, _ERROR_BYTES, exchange, shown).read_capped()
+            finally:
+                response.close()
+            busy = status == 503 or (status >= 500 and _BUSY.search(text) is not None)
+            if not busy or pause is None or time.monotonic() + pause >= deadline:
+                _raise_for(status, text, shown, response)
+            time.sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _open(self, exchange: _Exchange, url: str, deadline: float, request: dict[str, Any]) -> httpx.Response:
+        """The response's head, following redirects only within the endpoint's origin (credentials are
+        never sent to another host)."""
+        shown = self.location_of(url)
+        target = url
+        for _ in range(_MAX_REDIRECTS + 1):
+            left = max(0.001, deadline - time.monotonic())
+            try:
+                req = self._client.build_request("POST", target, timeout=httpx.Timeout(left), **request)
+                response = self._client.send(req, stream=True, follow_redirects=False)
+            except httpx.TimeoutException:
+                raise LimitExceeded(f"the SPARQL server at {shown} did not answer in time") from None
+            except httpx.HTTPError as err:
+                if exchange.aborted:
+                    raise LimitExceeded(f"the SPARQL server at {shown} did not answer in time") from None
+                raise StoreError(f"cannot reach the SPARQL server at {shown}: {mask(str(err)) or type(err).__name__}") \
+                    from None
+            exchange.hold(response)
+            if response.status_code not in (301, 302, 303, 307, 308) or "location" not in response.headers:
+                return response
+            response.close()
+            following = str(response.url.join(response.headers["location"]))
+            if _origin(following) != _origin(target):
+                raise StoreError(f"the SPARQL server at {shown} redirects to another origin ({mask(following)}); "
+                                 f"give that address as the store if it is the endpoint (credentials are never "
+                                 f"sent to another host)")
+            target = following
+        raise StoreError(f"the SPARQL server at {shown} redirects more than {_MAX_REDIRECTS} times")
 
     def _dataset(self, dataset: Dataset, text: str) -> dict[str, Any]:
         default, named = dataset
@@ -210,35 +265,18 @@ class RemoteBackend:
         text = text.replace(_SEARCH_TOKEN, f"<{self.search}>")
         data: dict[str, Any] = {"query": text, **self._dataset(dataset, text)}
         accept = _NTRIPLES if kind == "graph" else _RESULTS_JSON
-        response = self._post(self.endpoint, data, accept, timeout)
-        return from_reply(self._reply(kind, response, max_rows))
 
-    def _reply(self, kind: str, response: Any, max_rows: int) -> tuple[Any, ...]:
-        if kind == "graph":
-            try:
-                triples = list(ox.parse(response.content, format=_rdf_format(response)))
-            except (SyntaxError, ValueError) as err:
-                raise StoreError(f"the SPARQL server sent triples that do not parse: {err}") from None
-            triples = [ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q for q in triples]
-            cut = len(triples) > max_rows
-            return ("ok", "graph", ox.serialize(triples[:max_rows], format=ox.RdfFormat.N_TRIPLES) or b"", cut)
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            raise StoreError(f"the SPARQL server did not send SPARQL JSON results "
-                             f"(Content-Type {response.headers.get('content-type')!r})") from None
-        body = normalize_results(body, kind)
-        if kind == "ask":
-            return ("ok", "ask", json.dumps(body).encode(), False)
-        bindings = body["results"]["bindings"]
-        cut = len(bindings) > max_rows
-        body["results"]["bindings"] = bindings[:max_rows]
-        return ("ok", "select", json.dumps(body).encode(), cut)
+        def read(body: _Body, response: httpx.Response) -> tuple[Any, ...]:
+            return _reply(kind, body, response, max_rows)
+
+        return from_reply(self._post(self.endpoint, data, accept, timeout, read))
 
     def select(self, text: str, *, timeout: float | None = None, dataset: Dataset = (None, None)) -> list[dict[str, Any]]:
         """The raw JSON bindings of a SELECT (internal reads: counts, pages)."""
-        response = self._post(self.endpoint, {"query": text, **self._dataset(dataset, text)}, _RESULTS_JSON, timeout)
-        return normalize_results(json.loads(response.content), "select")["results"]["bindings"]  # type: ignore[no-any-return]
+        def read(body: _Body, response: httpx.Response) -> list[dict[str, Any]]:
+            return _results(body, response, "select", None)[0]["results"]["bindings"]  # type: ignore[no-any-return]
+
+        return self._post(self.endpoint, {"query": text, **self._dataset(dataset, text)}, _RESULTS_JSON, timeout, read)
 
     def post_graph(self, url: str, graph: str, ntriples: bytes, *, timeout: float | None = None) -> None:
         """Add N-Triples to `graph` through a Graph Store Protocol endpoint (POST merges)."""
@@ -403,6 +441,7 @@ class RemoteBackend:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
         self._client.close()
 
 
@@ -416,6 +455,202 @@ def _server_message(text: str) -> str:
     text = text.split("SPARQL query:", 1)[0]  # Virtuoso echoes the whole query after its message
     lines = [line.strip() for line in re.sub(r"<[^>]+>", " ", text).splitlines() if line.strip()]
     return " ".join(lines)[:400] or "(no message)"
+
+
+_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]*@")
+
+
+def mask(text: str) -> str:
+    """`text` with the user:password@ of every URL in it replaced by ***@."""
+    return _CREDENTIALS.sub("***@", text)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = httpx.URL(url)
+    return parts.scheme, parts.host, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+class _Exchange:
+    """One request under way: the deadline's watcher can end it (close its connection) from outside."""
+
+    def __init__(self) -> None:
+        self.response: httpx.Response | None = None
+        self.aborted = False
+
+    def hold(self, response: httpx.Response) -> None:
+        self.response = response
+        if self.aborted:
+            self.abort()
+
+    def abort(self) -> None:
+        self.aborted = True
+        response = self.response
+        if response is None:
+            return
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            import socket
+
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # a read blocked in the exchange's thread returns now
+            except OSError:
+                pass
+
+
+class _Body:
+    """A response body read as a file, at most `cap` bytes, stopping when its exchange is ended."""
+
+    def __init__(self, response: httpx.Response, cap: int, exchange: _Exchange, shown: str) -> None:
+        self.chunks = response.iter_raw()  # the bytes as sent (Content-Encoding is decoded by `_decoded`)
+        self.decoded = _decoded(response)
+        self.cap, self.exchange, self.shown = cap, exchange, shown
+        self.size = 0
+        self.pending = b""
+        self.done = False
+
+    def _next(self) -> bytes:
+        try:
+            chunk = next(self.chunks)
+        except StopIteration:
+            self.done = True
+            return b""
+        except httpx.HTTPError as err:
+            if self.exchange.aborted:
+                raise LimitExceeded(f"the SPARQL server at {self.shown} did not finish its answer in time") from None
+            raise StoreError(f"the SPARQL server at {self.shown} broke off its answer "
+                             f"({mask(str(err)) or type(err).__name__})") from None
+        self.size += len(chunk)
+        if self.size > self.cap:
+            raise StoreError(f"the SPARQL server at {self.shown} sent more than {self.cap} bytes; the answer is "
+                             f"refused (narrow the query, or raise remote_max_bytes)")
+        return self.decoded(chunk)
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to `n` bytes (all that is left when n < 0), as a file would."""
+        if n is None or n < 0:
+            parts = [self.pending]
+            self.pending = b""
+            while not self.done:
+                parts.append(self._next())
+            return b"".join(parts)
+        while len(self.pending) < n and not self.done:
+            self.pending += self._next()
+        out, self.pending = self.pending[:n], self.pending[n:]
+        return out
+
+    def read_capped(self) -> str:
+        """The body as text, however much was allowed (for error messages)."""
+        try:
+            return self.read().decode("utf-8", "replace")
+        except StoreError:
+            return self.pending.decode("utf-8", "replace")
+
+
+def _decoded(response: httpx.Response) -> Callable[[bytes], bytes]:
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "deflate"):
+        import zlib
+
+        inflate = zlib.decompressobj(wbits=31 if encoding == "gzip" else 15)
+        return inflate.decompress
+    return lambda chunk: chunk
+
+
+def _whole(body: _Body, response: httpx.Response) -> bytes:
+    return body.read()
+
+
+def _refuse_html(response: httpx.Response, shown: str) -> None:
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media in ("text/html", "application/xhtml+xml"):
+        raise StoreError(f"the SPARQL server at {shown} sent a web page (Content-Type {media}), not query results: "
+                         f"is it the query endpoint?")
+
+
+def _raise_for(status: int, text: str, shown: str, response: httpx.Response) -> NoReturn:
+    if status in (401, 403):
+        raise StoreError(f"the SPARQL server at {shown} refused the credentials (HTTP {status}); give "
+                         f"remote_user and remote_password (INOVASI_KG_REMOTE_PASSWORD) that it accepts")
+    if status == 404:
+        raise StoreError(f"no SPARQL endpoint at {shown} (HTTP 404)")
+    if status == 206 or "x-sparql-anytime" in response.headers:  # Virtuoso's partial "anytime" answer
+        raise LimitExceeded(f"the SPARQL server at {shown} stopped the query at its own time limit and sent a "
+                            f"partial answer, which is refused (narrow the query)")
+    message = mask(_server_message(text))
+    if status < 500 or re.search(r"SPARQL|SP\d{3}|SR\d{3}|syntax", text, re.IGNORECASE):
+        raise ServerRefused(f"the SPARQL server refused the query (HTTP {status}): {message}")
+    raise StoreError(f"the SPARQL server at {shown} failed (HTTP {status}): {message}")
+
+
+def _results(body: _Body, response: httpx.Response, kind: str, max_rows: int | None) -> tuple[dict[str, Any], bool]:
+    """SPARQL JSON results read as they arrive: past `max_rows` rows reading stops (True: cut there)."""
+    import ijson
+    from ijson.common import ObjectBuilder
+
+    _refuse_html(response, body.shown)
+    head: Any = None
+    boolean: Any = None
+    rows: list[Any] = []
+    cut = False
+    builder: ObjectBuilder | None = None
+    target = ""
+    try:
+        for prefix, event, value in ijson.parse(body, use_float=True):
+            if builder is None:
+                if event == "start_map" and prefix in ("head", "results.bindings.item"):
+                    if prefix == "results.bindings.item" and cut:
+                        continue
+                    builder, target = ObjectBuilder(), prefix
+                    builder.event(event, value)
+                elif prefix == "boolean" and event in ("boolean", "number", "string"):
+                    boolean = value
+                continue
+            builder.event(event, value)
+            if event == "end_map" and prefix == target:
+                if target == "head":
+                    head = builder.value
+                else:
+                    rows.append(builder.value)
+                    if max_rows is not None and len(rows) > max_rows:
+                        cut = True
+                builder = None
+                if cut and head is not None:
+                    break
+    except ijson.JSONError as err:
+        media = response.headers.get("content-type", "")
+        raise StoreError(f"the SPARQL server at {body.shown} did not send SPARQL JSON results (Content-Type "
+                         f"{media!r}): {str(err).splitlines()[0][:120] if str(err) else 'it is cut short'}") from None
+    if boolean is not None:
+        found: dict[str, Any] = {"head": head or {}, "boolean": boolean}
+    elif head is None and not rows:
+        raise StoreError(f"the SPARQL server at {body.shown} sent an answer that is not SPARQL JSON results")
+    else:
+        found = {"head": head or {"vars": sorted({k for r in rows for k in r})}, "results": {"bindings": rows[:max_rows]
+                                                                                              if cut else rows}}
+    return normalize_results(found, kind), cut
+
+
+def _reply(kind: str, body: _Body, response: httpx.Response, max_rows: int) -> tuple[Any, ...]:
+    """The engine reply (sparql/result.py) for an answer: rows or triples past `max_rows` are never read."""
+    if kind == "graph":
+        _refuse_html(response, body.shown)
+        triples: list[ox.Triple] = []
+        cut = False
+        try:
+            for q in ox.parse(body, format=_rdf_format(response)):  # type: ignore[arg-type]
+                if len(triples) == max_rows:
+                    cut = True
+                    break
+                triples.append(ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q)
+        except (SyntaxError, ValueError) as err:
+            raise StoreError(f"the SPARQL server sent triples that do not parse: {str(err).splitlines()[0][:200]}") \
+                from None
+        return ("ok", "graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", cut)
+    found, cut = _results(body, response, kind, max_rows)
+    if kind == "ask":
+        return ("ok", "ask", json.dumps(found).encode(), False)
+    return ("ok", "select", json.dumps(found).encode(), cut)
 
 
 def term_from_json(term: Mapping[str, str]) -> Any:
