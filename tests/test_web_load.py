@@ -15,6 +15,8 @@ import statistics
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -291,3 +293,87 @@ def _length(answer: bytes) -> int:
         if line.lower().startswith(b"content-length:"):
             return int(line.split(b":")[1])
     return 0
+
+
+def test_rebuilds_while_dozens_of_clients_read(tmp_path: Path) -> None:
+    """24 clients read four answers while the store is rebuilt five times (changed data, back, the same
+    data again): not one 5xx, and every answer is exactly the old generation's or the new one's."""
+    import shutil
+    import threading
+
+    from inovasi_kg.core.resources import data_dir
+
+    data = {"old": tmp_path / "old", "new": tmp_path / "new"}
+    shutil.copytree(data_dir(), data["old"])
+    shutil.copytree(data_dir(), data["new"])
+    table = data["new"] / "inovasi.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("33.71.sipput,SIPPUT,", "33.71.sipput,SIPPUT Baru,", 1),
+                     encoding="utf-8")
+    store = tmp_path / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INOVASI_KG_")}
+
+    def build(which: str, force: bool = False) -> None:
+        subprocess.run([*ENTRY, "build", "--store", str(store), "--data", str(data[which]), *(["--force"] if force else [])],
+                       check=True, env=env, capture_output=True, timeout=300)
+
+    build("old")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen([*ENTRY, "serve", "--store", str(store), "--port", str(port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    url = f"http://127.0.0.1:{port}"
+    label = ("SELECT ?l WHERE { <https://w3id.org/inovasi-daerah/id/inovasi/33.71.sipput> "
+             "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(LANG(?l) = 'id') }")
+    reads = [("/sparql?" + urlencode({"query": label}), "application/sparql-results+json"),
+             ("/id/inovasi/33.71.sipput", "text/turtle"), ("/id/inovasi/33.71.sipput", "text/html"),
+             ("/queries/peringkat-penghargaan.json", "application/json")]
+    try:
+        assert wait_for_server(url)
+
+        def answers() -> list[bytes]:
+            out = []
+            for path, accept in reads:
+                r = httpx.get(url + path, headers={"accept": accept}, timeout=30)
+                assert r.status_code == 200, (path, r.status_code)
+                out.append(r.content)
+            return out
+
+        expected = {"old": answers()}
+        build("new")
+        expected["new"] = answers()
+        assert b"SIPPUT Baru" in expected["new"][0] and b"SIPPUT Baru" not in expected["old"][0]
+        seen: list[tuple[int, int, bytes]] = []
+        stop = threading.Event()
+
+        def hammer(n: int) -> None:
+            with httpx.Client(transport=httpx.HTTPTransport(local_address=_address(n)), timeout=60) as c:
+                i = n
+                while not stop.is_set():
+                    path, accept = reads[i % len(reads)]
+                    r = c.get(url + path, headers={"accept": accept})
+                    seen.append((i % len(reads), r.status_code, r.content))
+                    i += 1
+
+        threads = [threading.Thread(target=hammer, args=(n,)) for n in range(24)]
+        for t in threads:
+            t.start()
+        try:
+            for which, force in (("old", False), ("new", False), ("new", True), ("old", False), ("old", True)):
+                build(which, force)
+                time.sleep(0.3)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        statuses = [status for _, status, _ in seen]
+        assert len(seen) > 200 and set(statuses) <= {200, 429, 503} and not [s for s in statuses if s >= 500 and s != 503]
+        assert statuses.count(200) > 200 and statuses.count(503) == 0, sorted(set(statuses))
+        wrong = [(reads[i][0], body[:120]) for i, status, body in seen
+                 if status == 200 and body not in (expected["old"][i], expected["new"][i])]
+        assert wrong == []
+        assert answers() == expected["old"]  # the last build's contents
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]

@@ -1,8 +1,10 @@
 """`inovasi-kg serve`: the app on uvicorn, with connection hygiene a public endpoint needs.
 
-- a client has `header_timeout` seconds to send a request's headers (before its first request and
-  between keep-alive requests); slow or half-open connections are closed, so a slowloris cannot
-  hold the server's connections;
+- a client has `header_timeout` seconds to send a request's headers, counted from the connection
+  (first request) or from the request's first byte (a later one on a keep-alive connection); slow or
+  half-open connections are closed, so a slowloris cannot hold the server's connections, and a
+  connection between two requests is never closed by this timer (uvicorn's keep-alive timeout
+  ends idle ones);
 - at most `max_connections` connections: a new one beyond them first closes the oldest connection
   that is not in the middle of a request; when every one is busy, the newcomer gets a 503 in the
   JSON error shape and is closed;
@@ -82,11 +84,16 @@ def protocol_class(settings: Settings) -> type:
             if self.waiting_for_headers():
                 self.arm()  # a new request is starting: its headers have header_timeout seconds
             super().data_received(data)
+            if not self.waiting_for_headers():
+                self.disarm()  # its headers are in: the request runs under the query limits, not this one
 
-        def connection_lost(self, exc: Exception | None) -> None:
+        def disarm(self) -> None:
             if self.header_timer is not None:
                 self.header_timer.cancel()
                 self.header_timer = None
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self.disarm()
             super().connection_lost(exc)
 
     return Protocol
