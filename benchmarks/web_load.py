@@ -8,7 +8,11 @@ drives each for a fixed duration at 16 and 64 connections, for two requests:
     linked-data page ours: GET /id/organisasi/33.71.balitbang with Accept: text/turtle
                      the others: the equivalent CONSTRUCT of the node's triples, as Turtle
 
-It prints requests per second, p50 and p99 latency, and each ratio to ours. Needs `wrk` (Debian)
+It prints requests per second, p50 and p99 latency, and each ratio to ours. Then, beside Oxigraph's
+server, the same under load: a cheap ad-hoc query (its text differs on every request, so no answer
+comes from a cache) at 16 and 64 connections while 8 slow queries run, and the time to recover after
+64 clients send a slow query each and go away (until a cheap query is answered within 50 ms again).
+Needs `wrk` (Debian)
 and a separate environment with the anchors (`make bench-web` makes it from
 benchmarks/requirements-web.txt; they are not dependencies of inovasi-kg).
 
@@ -66,6 +70,101 @@ def wrk(url: str, connections: int, seconds: int, accept: str) -> tuple[float, f
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     return rps, pct("50"), pct("99")
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f }} # {i}"
+CHEAP = "SELECT ?s WHERE { ?s a <https://w3id.org/inovasi-daerah/ontology#Kota> } LIMIT 3"
+
+
+def wrk_varied(base: str, path: str, connections: int, seconds: int, accept: str,
+               tmp: Path) -> tuple[float, float, float]:
+    """wrk on `path` + the cheap query with a different comment on every request; (answers/s with a 2xx,
+    responses/s of any status, p99 ms)."""
+    script = tmp / "varied.lua"
+    script.write_text(f"""local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "{path}" .. "%23" .. n .. "%0A" .. "{quote(CHEAP)}")
+end
+""")
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+                          "-H", f"Accept: {accept}", base], capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    answered = total - (int(refused.group(1)) if refused else 0)
+    m = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", out)
+    value, unit = float(m.group(1)), m.group(2)  # type: ignore[union-attr]
+    return answered / seconds, total / seconds, value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def slow_clients(url: str, count: int, give_up: float, first: int) -> list[object]:
+    """`count` threads each sending one slow query from its own loopback address, giving up after `give_up` s."""
+    import threading
+
+    import httpx
+
+    def one(n: int) -> None:
+        try:
+            transport = httpx.HTTPTransport(local_address=f"127.0.2.{n % 250 + 1}")
+            with httpx.Client(transport=transport, timeout=give_up) as c:
+                c.get(url, params={"query": SLOW.format(i=first + n)})
+        except httpx.HTTPError:
+            pass
+
+    threads = [threading.Thread(target=one, args=(n,), daemon=True) for n in range(count)]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def recovery(url: str, accept: str, limit: float = 120.0) -> float:
+    """Seconds after 64 clients left their slow queries until a cheap query is answered within 50 ms."""
+    from urllib.parse import urlencode
+
+    threads = slow_clients(url, 64, 1.0, 10_000)
+    for t in threads:
+        t.join()  # type: ignore[attr-defined]
+    gone = time.monotonic()
+    n = 0
+    while time.monotonic() - gone < limit:
+        n += 1
+        started = time.monotonic()
+        try:
+            with urlopen(Request(url + "?" + urlencode({"query": f"# {n}\n{CHEAP}"}), headers={"accept": accept}),
+                         timeout=5) as r:
+                if r.status == 200 and time.monotonic() - started < 0.05:
+                    return time.monotonic() - gone
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return float("inf")
+
+
+def under_load(base: dict[str, str], seconds: int, tmp: Path) -> None:
+    print()
+    print("# under load: a cheap ad-hoc query (a new text each request) while 8 slow queries run; "
+          "then the time to recover after 64 clients send a slow query and go away")
+    print(f"{'server':<16} {'conns':>5} {'2xx/s':>9} {'all/s':>9} {'p99 ms':>9} {'2xx/s vs ours':>14}")
+    endpoints = {"inovasi-kg": base["inovasi-kg"] + "/sparql", "oxigraph": base["oxigraph"] + "/query"}
+    accept = "application/sparql-results+json"
+    ours: dict[int, float] = {}
+    recovered: dict[str, float] = {}
+    for server, url in endpoints.items():
+        path = "/sparql?query=" if server == "inovasi-kg" else "/query?query="
+        root = base[server]
+        held = slow_clients(url, 8, 2 * seconds + 3.0, 0)  # they give up once both runs are over
+        time.sleep(1.0)
+        for conns in (16, 64):
+            answered, total, p99 = wrk_varied(root, path, conns, seconds, accept, tmp)
+            ours.setdefault(conns, answered)
+            print(f"{server:<16} {conns:>5} {answered:>9.0f} {total:>9.0f} {p99:>9.1f} "
+                  f"{answered / ours[conns] if ours[conns] else float('inf'):>13.2f}x")
+        for t in held:
+            t.join()  # type: ignore[attr-defined]
+        recovered[server] = recovery(url, accept)
+    for server, seconds_ in recovered.items():
+        shown = f"{seconds_:.2f} s" if seconds_ != float("inf") else "more than 120 s"
+        print(f"recovery after 64 clients went away: {server:<12} {shown}")
 
 
 def main() -> None:
@@ -135,6 +234,7 @@ def main() -> None:
                     rps, p50, p99 = wrk(url, conns, args.seconds, accept)
                     ours = ours or rps
                     print(f"{request:<17} {conns:>5} {server:<16} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {rps / ours:>7.2f}x")
+        under_load(base, args.seconds, tmp)
     finally:
         for p in procs:
             p.terminate()

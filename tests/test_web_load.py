@@ -377,3 +377,73 @@ def test_rebuilds_while_dozens_of_clients_read(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=15)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+def test_light_queries_are_answered_while_slow_ones_hold_every_general_worker(server: str) -> None:
+    """Eight slow queries hold both general workers (and queue behind them); named queries and ad-hoc
+    queries the policy finds bounded still get answers, each with a text of its own (nothing cached)."""
+    async def run() -> list[float]:
+        clients = [_client(n) for n in range(8)]
+        probe = _client(120, timeout=20)
+        tasks = [asyncio.create_task(_slow(c, server, 3000 + n)) for n, c in enumerate(clients)]
+        try:
+            await asyncio.sleep(1.0)
+            assert _health(server)["workers"]["busy"] == WORKERS
+            times = []
+            for n in range(20):
+                query = f"# {n}\nSELECT ?s WHERE {{ ?s a <https://w3id.org/inovasi-daerah/ontology#Kota> }} LIMIT 3"
+                seconds, r = await _timed(probe, server + "/sparql?" + urlencode({"query": query}))
+                assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 3, r.text[:300]
+                assert r.headers["x-cache"] == "miss"
+                times.append(seconds)
+            seconds, r = await _timed(probe, server + "/queries/dasar-hukum.json?lang=en")
+            assert r.status_code == 200
+            times.append(seconds)
+            return times
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for c in [*clients, probe]:
+                await c.aclose()
+
+    times = asyncio.run(run())
+    assert statistics.median(times) < 0.5 and max(times) < 2.0, times
+    _wait_idle(server, 5)
+
+
+def test_a_light_looking_query_that_runs_long_leaves_the_light_lane_to_others(server: str) -> None:
+    """A query that looks bounded but is a cross product of two groups runs past the light budget: it
+    goes on with the long queries (answered or stopped at the limit like them), and for a while that
+    client's queries skip the light lane, while another client's light queries still get through."""
+    label = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+    sly = f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ ?a {label} ?x }} {{ ?b {label} ?y }} {{ ?c {label} ?z }} }}"
+    before = _health(server)
+
+    async def run() -> None:
+        attacker, other = _client(130), _client(131)
+        try:
+            started = time.monotonic()
+            r = await attacker.get(server + "/sparql", params={"query": sly})
+            assert r.status_code in (200, 503) and time.monotonic() - started > 1.0
+            # the general lane is busy now (two slow queries); the attacker's next light query waits there
+            holders = [_client(140 + n) for n in range(2)]
+            held = [asyncio.create_task(_slow(c, server, 4000 + n)) for n, c in enumerate(holders)]
+            await asyncio.sleep(0.8)
+            cheap = "SELECT ?s WHERE { ?s a <https://w3id.org/inovasi-daerah/ontology#Kota> } LIMIT 2 # "
+            seconds, theirs = await _timed(other, server + "/sparql?" + urlencode({"query": cheap + "other"}))
+            assert theirs.status_code == 200 and seconds < 1.0
+            seconds, mine = await _timed(attacker, server + "/sparql?" + urlencode({"query": cheap + "attacker"}))
+            assert seconds > 1.5 or mine.status_code == 503  # behind the slow queries, not on the light worker
+            for task in held:
+                task.cancel()
+            await asyncio.gather(*held, return_exceptions=True)
+            for c in holders:
+                await c.aclose()
+        finally:
+            await attacker.aclose()
+            await other.aclose()
+
+    asyncio.run(run())
+    assert _health(server)["admission"]["refused"] >= before["admission"]["refused"]
+    _wait_idle(server, 10)

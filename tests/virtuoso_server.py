@@ -65,6 +65,7 @@ class Virtuoso:
         self.update = self.base + "/sparql-auth"
         self.graph_store = self.base + "/sparql-graph-crud-auth"
         self.proc, self.log = proc, log
+        self.port = port
 
     def settings(self, graph: str, **more: Any) -> Settings:
         return Settings.load(store=self.query, remote_graph=graph, remote_update=self.update,
@@ -96,7 +97,15 @@ def start_virtuoso(folder: Path, *, buffers: int = 20000, transaction_bytes: int
     limits = f"TransactionAfterImageLimit = {transaction_bytes}\n" if transaction_bytes else ""
     ini = INI.format(d=folder, sql=_free_port(), http=http, buffers=buffers, dirty=buffers * 3 // 4, limits=limits)
     (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
-    log = (folder / "out.log").open("wb")
+    return restart_virtuoso(folder, http, seconds=seconds)
+
+
+def restart_virtuoso(folder: Path, http: int, *, seconds: float = 90) -> Virtuoso:
+    """virtuoso-t again on the database and configuration in `folder` (after a stop or a kill: it
+    recovers from its transaction log), answering on port `http`."""
+    binary = shutil.which("virtuoso-t")
+    assert binary is not None
+    log = (folder / "out.log").open("ab")
     proc = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=log,
                             stderr=subprocess.STDOUT)
     server = Virtuoso(http, proc, log)

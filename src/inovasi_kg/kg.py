@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyoxigraph as ox
 
 from inovasi_kg.core import iris
+from inovasi_kg.core.cancel import lane
 from inovasi_kg.core.errors import QueryError, StoreError, UsageError
 from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import Settings, take_language
 from inovasi_kg.core.terms import fold
 from inovasi_kg.sparql.named import NamedQuery, catalogue, closest, resolve_iri
-from inovasi_kg.sparql.policy import check_query, reads_store
+from inovasi_kg.sparql.policy import check_query, looks_light, reads_store
 from inovasi_kg.sparql.result import QueryResult
 from inovasi_kg.store.base import Backend
 from inovasi_kg.store.open import open_backend
@@ -116,9 +117,9 @@ class _PerGeneration:
 class KnowledgeGraph:
     """A read-only view of the graph in a store backend (the one the settings name, by default)."""
 
-    def __init__(self, settings: Settings, backend: Backend | None = None, *, workers: int = 1) -> None:
+    def __init__(self, settings: Settings, backend: Backend | None = None, *, workers: int = 1, light: int = 0) -> None:
         self.settings = settings
-        self.backend = backend if backend is not None else open_backend(settings, workers=workers)
+        self.backend = backend if backend is not None else open_backend(settings, workers=workers, light=light)
         self._owns_backend = backend is None
         self._memo = _PerGeneration()
         if backend is None and not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
@@ -168,9 +169,10 @@ class KnowledgeGraph:
         leaves out the parameter columns (`hidden`); the results formats keep them.
         """
         lang = take_language(lang, params, option="lang {!r}", parameter="parameter lang={!r}")
-        return execute_named(self.backend, self.named(name), params, base=self.settings.base_iri,
-                             lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
-                             timeout=self.settings.query_timeout)
+        with lane(True, ours=True):  # our own queries: light (one past the light budget goes on with the others)
+            return execute_named(self.backend, self.named(name), params, base=self.settings.base_iri,
+                                 lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
+                                 timeout=self.settings.query_timeout)
 
     def store_free(self, text: str) -> bool:
         """Whether an ad-hoc query needs nothing from the store (`ASK {}`): it then runs in this process.
@@ -193,8 +195,9 @@ class KnowledgeGraph:
         runnable = check_query(text, allow_service=self.settings.allow_service, graphs=self.backend.graphs(),
                                protocol_dataset=default_graphs is not None or named_graphs is not None)
         reader = self.backend if reads_store(runnable) else _nothing()  # same answer, no worker, no round trip
-        return execute(reader, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout,
-                       dataset=(default_graphs, named_graphs), base_iri=self.settings.base_iri)
+        with lane(looks_light(runnable)):
+            return execute(reader, runnable, max_rows=self.settings.max_rows, timeout=self.settings.query_timeout,
+                           dataset=(default_graphs, named_graphs), base_iri=self.settings.base_iri)
 
     # --- nodes ------------------------------------------------------------------------------------
 

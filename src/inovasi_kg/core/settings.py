@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address `inovasi-kg serve` listens on."),
     Setting("port", 8000, "Port `inovasi-kg serve` listens on."),
     Setting("workers", 2, "Query worker processes of the web server (each runs one query at a time)."),
+    Setting("light_workers", 1, "More query worker processes of the web server kept for light queries (named queries, "
+            "pages, bounded ad-hoc ones), so they are answered while long queries hold the others."),
     Setting("max_body_bytes", 1048576, "Largest request body the web server accepts (bytes); more gets 413."),
     Setting("admission_slots", 0, "Requests that may wait on or hold the query workers at once (0: eight per worker); "
             "beyond them the server answers 503 at once."),
@@ -113,6 +115,7 @@ class Settings:
     host: str = _DEFAULTS["host"]
     port: int = _DEFAULTS["port"]
     workers: int = _DEFAULTS["workers"]
+    light_workers: int = _DEFAULTS["light_workers"]
     max_body_bytes: int = _DEFAULTS["max_body_bytes"]
     admission_slots: int = _DEFAULTS["admission_slots"]
     client_share: float = _DEFAULTS["client_share"]
@@ -156,6 +159,8 @@ class Settings:
             raise UsageError(f"port must be 1 to 65535, got {self.port!r}")
         if isinstance(self.admission_slots, bool) or not isinstance(self.admission_slots, int) or self.admission_slots < 0:
             raise UsageError(f"admission_slots must be 0 (automatic) or a positive whole number, got {self.admission_slots!r}")
+        if isinstance(self.light_workers, bool) or not isinstance(self.light_workers, int) or self.light_workers < 0:
+            raise UsageError(f"light_workers must be 0 (none) or a positive whole number, got {self.light_workers!r}")
         if isinstance(self.cache_bytes, bool) or not isinstance(self.cache_bytes, int) or self.cache_bytes < 0:
             raise UsageError(f"cache_bytes must be 0 (no cache) or a positive whole number, got {self.cache_bytes!r}")
         if isinstance(self.client_share, bool) or not isinstance(self.client_share, (int, float)) \

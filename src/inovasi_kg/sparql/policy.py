@@ -122,6 +122,57 @@ def reads_store(text: str) -> bool:
     return any(node.name in _READS for node in _walk(_parse(text)))
 
 
+@functools.lru_cache(maxsize=1024)
+def looks_light(text: str) -> bool:
+    """Whether a query (as `check_query` returned it) looks bounded by what it names: every triple
+    pattern has an IRI or a literal in it, the patterns of each group share variables (no cross
+    product), and no path repeats (`*`, `+`). A guess the query workers check as the query runs: a
+    light query that runs long goes on with the others (store/workers.py).
+
+    >>> looks_light("SELECT ?s { ?s a <urn:x:C> }"), looks_light("SELECT * { ?a ?b ?c . ?d ?e ?f }")
+    (True, False)
+    """
+    from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.term import BNode, Variable
+
+    try:
+        with _PARSER:
+            tree = _parse_unlocked(text)  # a tree of its own: translating changes it
+            algebra = translateQuery(tree)
+    except Exception:  # bad or unusual text is not light; running it says what is wrong
+        return False
+
+    def free(term: Any) -> bool:
+        return isinstance(term, (Variable, BNode))
+
+    def repeats(path: Any) -> bool:
+        if isinstance(path, MulPath):
+            return path.mod in ("*", "+") or repeats(path.path)
+        if isinstance(path, (SequencePath, AlternativePath)):
+            return any(repeats(p) for p in path.args)
+        if isinstance(path, InvPath):
+            return repeats(path.arg)
+        return False
+
+    for node in _walk(algebra.algebra):
+        if node.name != "BGP":
+            continue
+        groups: list[set[Any]] = []
+        for s, p, o in node.get("triples") or []:
+            if isinstance(p, Path) and repeats(p):
+                return False
+            if free(s) and free(p) and free(o):
+                return False
+            names = {t for t in (s, p, o) if free(t)}
+            joined = [g for g in groups if g & names]
+            merged = names.union(*joined)
+            groups = [g for g in groups if not g & names] + [merged]
+        if len([g for g in groups if g]) > 1:
+            return False
+    return True
+
+
 def _parse_unlocked(text: str) -> Any:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit

@@ -50,8 +50,10 @@ class EmbeddedBackend(StoreReader):
 
     capabilities = Capabilities(substitutions=True, custom_functions=True, limits=True, persistent=True)
 
-    def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1, one_shot: bool = False) -> None:
+    def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1, light: int = 0,
+                 one_shot: bool = False) -> None:
         self.path = Path(path)
+        self.light = light
         self.one_shot = one_shot
         self.location = str(path)
         self.memory_mb, self.workers = memory_mb, workers
@@ -78,7 +80,7 @@ class EmbeddedBackend(StoreReader):
 
         with self._lock:
             if self._pool is None:
-                self._pool = WorkerPool(self.path, size=self.workers, memory_mb=self.memory_mb)
+                self._pool = WorkerPool(self.path, size=self.workers, memory_mb=self.memory_mb, light=self.light)
             return self._pool
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None, max_rows: int = 10000,

@@ -15,10 +15,11 @@ if TYPE_CHECKING:
 __all__ = ["open_backend", "open_one_shot", "open_remote"]
 
 
-def open_backend(settings: Settings, *, workers: int = 1) -> Backend:
+def open_backend(settings: Settings, *, workers: int = 1, light: int = 0) -> Backend:
     """The backend the `store` setting names: a folder, `memory:NAME` or a SPARQL server's http(s) URL.
 
-    `workers` query processes serve an embedded store (the web server runs settings.workers).
+    `workers` query processes serve an embedded store (the web server runs settings.workers), and
+    `light` more for light queries (the web server runs settings.light_workers; store/workers.py).
     """
     location = str(settings.store)
     kind = store_kind(location)
@@ -30,7 +31,7 @@ def open_backend(settings: Settings, *, workers: int = 1) -> Backend:
         return open_remote(settings, location)
     from inovasi_kg.store.embedded import EmbeddedBackend
 
-    return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb, workers=workers)
+    return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb, workers=workers, light=light)
 
 
 def open_one_shot(settings: Settings) -> Backend:

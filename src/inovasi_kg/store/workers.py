@@ -37,7 +37,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from inovasi_kg.core.cancel import CANCEL
+from inovasi_kg.core.cancel import CANCEL, LANE
 from inovasi_kg.core.errors import Cancelled, LimitExceeded, StoreError
 from inovasi_kg.store.engine import Reply, evaluate, timeout_message
 
@@ -86,6 +86,7 @@ class _Worker:
 
 
 _POLL = 0.05  # seconds between looks at the cancel token while waiting
+LIGHT_BUDGET = 1.0  # seconds a query may run on a light worker before it goes on in the general lane
 
 
 def _read_exact(fd: int, n: int, deadline: float | None, cancel: threading.Event | None = None) -> bytes | None:
@@ -163,16 +164,19 @@ class WorkerPool:
         # ('ok', 'ask', b'{"head": {}, "boolean": true}', False)
     """
 
-    def __init__(self, store: Path, *, size: int = 1, memory_mb: int = 2048) -> None:
+    def __init__(self, store: Path, *, size: int = 1, memory_mb: int = 2048, light: int = 0,
+                 light_budget: float = LIGHT_BUDGET) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.store, self.size, self.memory_mb = Path(store).absolute(), size, memory_mb
-        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
-        for _ in range(size):
-            self._idle.put(None)  # a slot: a worker is started on first use
+        self.light_size, self.light_budget = light, light_budget
+        # free slots by lane (a worker, or None: started on first use), under one condition
+        self._free: dict[str, list[_Worker | None]] = {"general": [None] * size, "light": [None] * light}
+        self._cond = threading.Condition()
         self._spawner = _Spawner()
         self._workers: weakref.WeakSet[_Worker] = weakref.WeakSet()
         self._closed = False
+        self.overruns = 0
         _POOLS.add(self)
 
     def _start(self) -> _Worker:
@@ -198,42 +202,73 @@ class WorkerPool:
 
     def run(self, text: str, substitutions: dict[str, Any] | None, *, max_rows: int, timeout: float,
             dataset: tuple[list[str] | None, list[str] | None] = (None, None), base_iri: str | None = None) -> Reply:
-        """Run one query in a worker; the reply, or QueryError when it runs out of time or memory."""
+        """Run one query in a worker; the reply, or QueryError when it runs out of time or memory.
+
+        A query its lane (core/cancel.py) marks light may run on a light worker, within the light
+        budget: past it, that worker is ended and the query goes on in the general lane, so queries
+        that run long never hold the light workers and a light query is answered while every general
+        worker is busy."""
         if self._closed:
             raise StoreError("the query pool is closed")
-        cancel = CANCEL.get()
+        cancel, lane = CANCEL.get(), LANE.get()
         started = time.monotonic()
-        worker = self._take(cancel, started + timeout)
+        deadline = started + timeout
+        request = ("query", text, substitutions, max_rows, dataset, base_iri)
+        light = lane is not None and lane.allowed and lane.light and self.light_size > 0
+        where, worker = self._take(("light", "general") if light else ("general",), cancel, deadline)
+        if where == "light":
+            budget = min(deadline, time.monotonic() + self.light_budget)
+            try:
+                return self._use(where, worker, request, timeout, cancel, budget)
+            except LimitExceeded:
+                if budget >= deadline:
+                    raise
+                self.overruns += 1
+                assert lane is not None
+                if not lane.ours:
+                    lane.overran = True  # the client's query is not light after all: it goes on where long ones run
+            where, worker = self._take(("general",), cancel, deadline)
+        # waiting for a worker counts against the limit; the message names the limit itself
+        return self._use(where, worker, request, timeout, cancel, deadline)
+
+    def _use(self, where: str, worker: _Worker | None, request: Any, timeout: float, cancel: threading.Event | None,
+             deadline: float) -> Reply:
         try:
             if worker is None or not worker.alive():
                 worker = self._spawner.spawn(self._start)
-            # waiting for a worker counts against the limit; the message names the limit itself
-            reply = self._ask(worker, ("query", text, substitutions, max_rows, dataset, base_iri), timeout, cancel,
-                              deadline=started + timeout)
+            reply = self._ask(worker, request, timeout, cancel, deadline=deadline)
         except BaseException:
             if worker is not None and worker.alive():
                 worker.kill()
-            self._idle.put(None)
+            self._give(where, None)
             raise
-        self._idle.put(worker if worker.alive() else None)
+        self._give(where, worker if worker.alive() else None)
         return reply
 
-    def _take(self, cancel: threading.Event | None, deadline: float) -> _Worker | None:
-        """The next free slot (a worker, or None to start one), waiting until `deadline` at most
+    def _take(self, lanes: tuple[str, ...], cancel: threading.Event | None, deadline: float) -> tuple[str, _Worker | None]:
+        """The first free slot of `lanes` (in order) and its lane, waiting until `deadline` at most
         (LimitExceeded then); Cancelled if `cancel` is set first."""
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise LimitExceeded("every query worker stayed busy until the query's time limit; try again shortly")
-            try:
-                return self._idle.get(timeout=min(left, _POLL) if cancel is not None else left)
-            except queue.Empty:
+        with self._cond:
+            while True:
+                for where in lanes:
+                    if self._free[where]:
+                        return where, self._free[where].pop()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LimitExceeded("every query worker stayed busy until the query's time limit; try again shortly")
+                self._cond.wait(timeout=min(left, _POLL) if cancel is not None else left)
                 if cancel is not None and cancel.is_set():
-                    raise Cancelled("the client went away before its query started") from None
+                    raise Cancelled("the client went away before its query started")
+
+    def _give(self, where: str, worker: _Worker | None) -> None:
+        with self._cond:
+            self._free[where].append(worker)
+            self._cond.notify_all()
 
     def busy(self) -> int:
-        """Slots running a query now (for /healthz and tests)."""
-        return self.size - self._idle.qsize()
+        """Slots running a query now, light ones included (for /healthz and tests)."""
+        with self._cond:
+            return self.size + self.light_size - len(self._free["general"]) - len(self._free["light"])
 
     def _ask(self, worker: _Worker, request: Any, timeout: float, cancel: threading.Event | None = None,
              deadline: float | None = None) -> Reply:

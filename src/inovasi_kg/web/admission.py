@@ -6,7 +6,9 @@ Retry-After), never by queueing without bound; one client (by address) holds at 
 `client_share` of the slots, beyond which it gets 429 while others are still admitted. Admitted
 work runs on a thread pool of its own (one thread per slot), so static files, the home page from
 its cache, /healthz and store-free queries never wait behind queries; a client that disconnects
-has its work cancelled (core/cancel.py: the worker running its query is ended).
+has its work cancelled (core/cancel.py: the worker running its query is ended). Each admitted
+request gets a lane ticket (core/cancel.Lane): light queries may use the light workers, except for a
+client whose light-looking query ran long lately (LIGHT_PENALTY).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
-from inovasi_kg.core.cancel import cancellable
+from inovasi_kg.core.cancel import LANE, Lane, cancellable
 from inovasi_kg.core.errors import Cancelled
 from inovasi_kg.web.common import HTTPError
 
@@ -31,6 +33,7 @@ __all__ = ["Admission"]
 
 T = TypeVar("T")
 RETRY_AFTER = 2  # seconds a refused client is asked to wait
+LIGHT_PENALTY = 60.0  # seconds a client whose light-looking query ran long stays out of the light lane
 
 
 class Admission:
@@ -44,6 +47,7 @@ class Admission:
         self.refused = 0
         self.cancelled = 0
         self.executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="query")
+        self.penalized: dict[str, float] = {}  # client: until when it stays out of the light lane
 
     def _enter(self, client: str) -> None:
         if self.active >= self.slots:
@@ -71,9 +75,19 @@ class Admission:
         token = threading.Event()
         context = contextvars.copy_context()
 
+        ticket = Lane(allowed=self.penalized.get(client, 0.0) <= time.monotonic())
+
         def job() -> T:
-            with cancellable(token):
-                return func(*args, **kwargs)
+            LANE.set(ticket)
+            try:
+                with cancellable(token):
+                    return func(*args, **kwargs)
+            finally:
+                if ticket.overran:  # it looked light and ran long: this client's queries skip the light lane a while
+                    now = time.monotonic()
+                    if len(self.penalized) > 10000:
+                        self.penalized = {c: t for c, t in self.penalized.items() if t > now}
+                    self.penalized[client] = now + LIGHT_PENALTY
 
         loop = asyncio.get_running_loop()
         started = time.perf_counter()

@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     from inovasi_kg.web.http import HttpSemantics, status_error
 
     settings = settings or Settings.load()
-    kg = KnowledgeGraph(settings, backend, workers=settings.workers)
+    kg = KnowledgeGraph(settings, backend, workers=settings.workers, light=settings.light_workers)
     admission = Admission(settings.slots, settings.client_share)
 
     @contextlib.asynccontextmanager
@@ -177,5 +177,6 @@ async def health(request: Request) -> Response:
     busy = getattr(state.kg.backend, "busy", None)
     body = {"status": "ok", "admission": {"slots": gate.slots, "active": gate.active, "per_client": gate.per_client,
                                           "refused": gate.refused, "cancelled": gate.cancelled},
-            "workers": {"size": state.settings.workers, "busy": busy() if busy else 0}, "cache": state.cache}
+            "workers": {"size": state.settings.workers, "light": state.settings.light_workers,
+                        "busy": busy() if busy else 0}, "cache": state.cache}
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
