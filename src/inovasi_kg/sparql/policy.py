@@ -129,7 +129,7 @@ def looks_light(text: str) -> bool:
     product), and no path repeats (`*`, `+`). A guess the query workers check as the query runs: a
     light query that runs long goes on with the others (store/workers.py).
 
-    >>> looks_light("SELECT ?s { ?s a <urn:x:C> }"), looks_light("SELECT * { ?a ?b ?c . ?d ?e ?f }")
+    >>> looks_light("ASK { ?s a <urn:x:C> }"), looks_light("ASK { ?a ?b ?c . ?d ?e ?f }")
     (True, False)
     """
     from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
