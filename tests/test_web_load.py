@@ -418,7 +418,6 @@ def test_a_light_looking_query_that_runs_long_leaves_the_light_lane_to_others(se
     client's queries skip the light lane, while another client's light queries still get through."""
     label = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
     sly = f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ ?a {label} ?x }} {{ ?b {label} ?y }} {{ ?c {label} ?z }} }}"
-    before = _health(server)
 
     async def run() -> None:
         attacker, other = _client(130), _client(131)
@@ -445,5 +444,4 @@ def test_a_light_looking_query_that_runs_long_leaves_the_light_lane_to_others(se
             await other.aclose()
 
     asyncio.run(run())
-    assert _health(server)["admission"]["refused"] >= before["admission"]["refused"]
     _wait_idle(server, 10)
