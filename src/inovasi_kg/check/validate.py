@@ -82,6 +82,13 @@ def shacl_findings(triples: Iterable[ox.Triple], shapes: Path) -> tuple[bool, li
     return bool(conforms), findings
 
 
+def _evidence(quote: str | None, url: str | None) -> str:
+    """A quote of the seed where there is one, else the page the claim rests on."""
+    if quote:
+        return f'quote: "{quote}"'
+    return f"source: {url}" if url else 'quote: "-"'
+
+
 def quality_findings(reader: Reader, base: str) -> list[Finding]:
     """Contradictions recorded in the data, missing English labels and dangling references.
 
@@ -97,8 +104,9 @@ def quality_findings(reader: Reader, base: str) -> list[Finding]:
     findings: list[Finding] = []
     for row in run("temuan-mutu"):
         details = (
-            f"kept value: {row['nilai_disimpan']}  quote: \"{row['kutipan_disimpan'] or '-'}\"",
-            f"conflicting value: {row['nilai_bertentangan']}  quote: \"{row['kutipan_bertentangan'] or '-'}\"",
+            f"kept value: {row['nilai_disimpan']}  {_evidence(row['kutipan_disimpan'], row.get('sumber_disimpan'))}",
+            f"conflicting value: {row['nilai_bertentangan']}  "
+            f"{_evidence(row['kutipan_bertentangan'], row.get('sumber_bertentangan'))}",
         )
         message = row["keterangan"] or "conflicting values in the source"
         findings.append(Finding("warning", "contradiction", _curie(row["sasaran"]),

@@ -11,7 +11,8 @@ from inovasi_kg.core.iris import KODE_NS, ONTOLOGY_NS
 __all__ = ["NAMESPACES", "PREFIXES", "curie"]
 
 _SCHEMES = ("bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan", "inisiator",
-            "indikator", "satuan", "agregasi", "tingkat-sasaran")
+            "indikator", "satuan", "agregasi", "tingkat-sasaran", "status-hasil", "ukuran-iid", "lingkup-pemda",
+            "predikat-iid")
 
 PREFIXES: dict[str, str] = {
     "ida": ONTOLOGY_NS,

@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from inovasi_kg.core.errors import DataError
+from inovasi_kg.ingest.regions import KINDS, MatchError, RegionMatcher, normalize
 from inovasi_kg.ingest.tables import TABLES, Column, Row, Table
 from inovasi_kg.rdf.namespaces import IDA
 
@@ -99,10 +100,17 @@ def load_tables(folder: Path, concepts: dict[str, set[str]]) -> LoadedData:
         else:
             first_seen[row.id] = row
     data.by_id = first_seen
+    _resolve_printed(data, out)
     unchecked: dict[str, list[str]] = {}
     for row in data:
         _check_refs(row, data, out, failed, unchecked)
         _check_row(row, data, out)
+    for row in data:
+        if row.table.label is not None:
+            try:
+                row.resolved["label"] = list(row.table.label(row, data.by_id))
+            except KeyError:
+                pass  # a reference it needs is unknown: reported above
     for target, places in sorted(unchecked.items()):
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
         out.add(_display(folder / f"{target}.csv"), None, None,
@@ -453,3 +461,62 @@ def _find_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None:
         on_path.add(nxt)
         stack.append(iter(edges.get(nxt, [])))
     return None
+
+
+# The kinds of region an award category admits (a border or cluster category takes regencies and cities).
+_CATEGORY_KINDS = {"provinsi": ("provinsi",), "kabupaten": ("kabupaten",), "kota": ("kota",)}
+
+
+def region_matcher(data: LoadedData) -> RegionMatcher:
+    """The matcher over the region table of `data`, with the spellings its rows record as aliases."""
+    regions = [(row.id, str(row.first("kelas")), str(row.first("label_id"))) for row in data.rows.get("wilayah", [])]
+    aliases = [(str(spelling), row.id) for row in data.rows.get("wilayah", [])
+               for spelling in [*row.cells.get("ejaan_sumber", []), *row.cells.get("label_en", [])]]
+    return RegionMatcher.from_labels(regions, aliases)
+
+
+def _resolve_printed(data: LoadedData, out: _Collector) -> None:
+    """Resolve each printed region name to the government it names (`Table.printed`); a located error if none."""
+    matcher: RegionMatcher | None = None
+    explained = {(target, column) for row in data.rows.get("penafsiran", [])
+                 for target in row.cells.get("sasaran", []) for column in row.cells.get("kolom", [])}
+    for table in TABLES:
+        if table.printed is None:
+            continue
+        printed_col, ref_col = table.printed
+        header = data.headers.get(table.name, [])
+        file = _display(data.folder / table.file)
+        for row in data.rows.get(table.name, []):
+            printed = row.first(printed_col)
+            if printed is None:
+                continue
+            matcher = matcher or region_matcher(data)
+            given = row.first(ref_col)
+            at_printed = header.index(printed_col) + 1
+            at_ref = header.index(ref_col) + 1 if ref_col in header else at_printed
+            try:
+                context = row.first("kategori") or row.first("lingkup")  # an award category, or the kind listed under
+                region = matcher.match(str(printed), _CATEGORY_KINDS.get(str(context), KINDS))
+            except MatchError as err:
+                if given is None:
+                    out.add(file, row.line, at_printed, f"{err}; give the government in column {ref_col!r} "
+                            f"and a penafsiran row that names this row and column {ref_col!r}")
+                elif (row.id, ref_col) not in explained:
+                    out.add(file, row.line, at_ref, f"{err}; the {ref_col} given ({given!r}) is a reading of the source: "
+                            f"add a penafsiran row that names {row.id!r} and column {ref_col!r}")
+                continue
+            government = f"pemda-{region.code}"
+            if government not in data.by_id:
+                out.add(file, row.line, at_printed, f"{printed!r} names region {region.code}, which has no government "
+                        f"row {government!r} in organisasi.csv")
+                continue
+            if given is None:
+                row.cells[ref_col] = [government]
+            elif given != government:
+                out.add(file, row.line, at_ref, f"{ref_col} {given!r} does not match the printed name {printed!r}, "
+                        f"which names {region.kind} {region.code} ({government!r})")
+                continue
+            labels = {normalize(str(data.by_id[region.code].first("label_id")))} if region.code in data.by_id else set()
+            labels.add(normalize(str(data.by_id[government].first("label_id"))))
+            if normalize(str(printed)) not in labels:
+                row.resolved["hidden"] = [str(printed)]

@@ -83,6 +83,11 @@ class Table:
     # the IRI of a row when it is not {base}id/{segment}/{id}: (row, base) -> IRI
     iri: Callable[[Row, str], str] | None = None
     extra: Extra | None = None
+    # (printed, ref): a region name as the source prints it, resolved at load to the government it names
+    # in the ref column (filled in when empty, checked when given)
+    printed: tuple[str, str] | None = None
+    # labels worked out at load from the row and the rows it names: (row, rows by id) -> (label@id, label@en)
+    label: Callable[[Row, Mapping[str, Row]], tuple[str, str]] | None = None
 
     @property
     def file(self) -> str:
@@ -166,6 +171,68 @@ def _annotation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode
     yield _t(iris[row.first("sasaran")], DQV.hasQualityAnnotation, subject)
 
 
+def _labels(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    label_id, label_en = row.resolved["label"]
+    yield _t(subject, SKOS.prefLabel, ox.Literal(label_id, language="id"))
+    yield _t(subject, SKOS.prefLabel, ox.Literal(label_en, language="en"))
+
+
+def _printed(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+    yield from _labels(row, subject, iris)
+    for spelling in row.resolved.get("hidden", []):  # the printed name, findable on the government it names
+        yield _t(iris[row.first("penerima")], SKOS.hiddenLabel, ox.Literal(spelling, language="id"))
+
+
+_CATEGORY = {"provinsi": ("provinsi", "province"), "kabupaten": ("kabupaten", "regency"), "kota": ("kota", "city"),
+             "perbatasan": ("daerah perbatasan", "border region"), "tertinggal": ("daerah tertinggal", "underdeveloped region"),
+             "papua": ("klaster Papua", "Papua cluster")}
+_STATUS = {"pemenang": ("pemenang", "winner"), "nominasi": ("nominasi", "nominee")}
+_MEASURE = {"peserta": ("pemda peserta", "participating governments"),
+            "partisipasi-persen": ("partisipasi (persen)", "participation (percent)"),
+            "inovasi": ("inovasi dilaporkan", "innovations reported"),
+            "sangat-inovatif": ("pemda sangat inovatif", "governments rated very innovative"),
+            "inovatif": ("pemda inovatif", "governments rated innovative"),
+            "kurang-inovatif": ("pemda kurang inovatif", "governments rated less innovative"),
+            "tidak-dapat-dinilai": ("pemda tidak dapat dinilai", "governments not rated"),
+            "rata-rata-skor": ("rata-rata skor", "mean score")}
+_SCOPE = {"semua": ("semua pemda", "all governments"), "provinsi": ("provinsi", "provinces"),
+          "kabupaten": ("kabupaten", "regencies"), "kota": ("kota", "cities")}
+
+
+def _names(row: Row, rows: Mapping[str, Row]) -> tuple[str, str]:
+    """The recipient's names: its region's labels (Kabupaten Pati / Pati Regency)."""
+    org = rows.get(row.first("penerima") or "")
+    region = rows.get(org.first("wilayah") or "") if org is not None else None
+    if region is None:
+        return str(row.first("nama_tercetak")), str(row.first("nama_tercetak"))
+    return " ".join(str(region.first("label_id")).split()), " ".join(str(region.first("label_en") or region.first("label_id")).split())
+
+
+def _result_label(row: Row, rows: Mapping[str, Row]) -> tuple[str, str]:
+    edition = rows[row.first("edisi")]
+    year = edition.first("tahun")
+    cat_id, cat_en = _CATEGORY.get(row.first("kategori"), (row.first("kategori"), row.first("kategori")))
+    st_id, st_en = _STATUS[row.first("status")]
+    rank = row.first("nomor_peringkat")
+    name_id, name_en = _names(row, rows)
+    where_id = f"peringkat {rank}" if rank is not None else st_id
+    where_en = f"rank {rank}" if rank is not None else st_en
+    return (f"IGA {year} kategori {cat_id} {where_id}: {name_id}", f"IGA {year} {cat_en} category {where_en}: {name_en}")
+
+
+def _figure_label(row: Row, rows: Mapping[str, Row]) -> tuple[str, str]:
+    m_id, m_en = _MEASURE[row.first("ukuran")]
+    s_id, s_en = _SCOPE[row.first("lingkup")]
+    year = row.first("tahun")
+    return f"IID {year}: {m_id}, {s_id}", f"Innovation index {year}: {m_en}, {s_en}"
+
+
+def _score_label(row: Row, rows: Mapping[str, Row]) -> tuple[str, str]:
+    name_id, name_en = _names(row, rows)
+    year = row.first("tahun")
+    return f"IID {year}: {name_id}", f"Innovation index {year}: {name_en}"
+
+
 TABLES: tuple[Table, ...] = (
     Table("sumber", "sumber", (IDA.ArtikelSumber,), (
         *_base(source_required=False),
@@ -174,6 +241,9 @@ TABLES: tuple[Table, ...] = (
         Column("url", "iri", SCHEMA.url),
         Column("sesuai_dengan", "str", IDA.sesuaiDengan),  # the decree a reference table says it follows
         Column("sintetis", "bool", IDA.sintetis),  # "ya" for generated data, never real
+        Column("nama_penerbit", "str", IDA.namaPenerbit),  # a publisher the graph has no organisation for
+        Column("tanggal_terbit", "date", IDA.tanggalTerbit),
+        Column("tanggal_dibaca", "date", IDA.tanggalDibaca),
     )),
     Table("kutipan", "kutipan", (IDA.Kutipan,), (
         Column("id", "id", required=True),
@@ -296,6 +366,12 @@ TABLES: tuple[Table, ...] = (
         _ref("penyelenggara", IDA.penyelenggara, *ORG_TABLES),
         _ref("peserta", IDA.peserta, *ORG_TABLES, many=True),
         Column("jumlah_pemenang", "int", IDA.jumlahPemenang),
+        Column("tanggal", "date", IDA.tanggalPenganugerahan),
+        Column("tempat", "str", IDA.tempat),
+        Column("kategori", "concept", IDA.kategoriPenghargaan, ("kategori-penghargaan",), many=True),
+        _text("cakupan_id", IDA.catatanCakupan, "id"),
+        _text("cakupan_en", IDA.catatanCakupan, "en"),
+        Column("letak", "str", IDA.letakDalamSumber),
     )),
     Table("acara", "acara", (IDA.AcaraPenyerahan,), (
         *_base(),
@@ -317,6 +393,42 @@ TABLES: tuple[Table, ...] = (
         Column("skor", "int", IDA.skor, required=True, datatype=XSD.decimal),  # a whole score, typed as decimal
         _ref("ditetapkan_dengan", IDA.ditetapkanDengan, "produk_hukum"),
     ), extra=_ranking),
+    # One claim of one source about an award: who won (or was shortlisted) in a category of an edition.
+    Table("hasil_penghargaan", "hasil-penghargaan", (IDA.HasilPenghargaan,), (
+        Column("id", "id", required=True),
+        _ref("edisi", IDA.edisi, "edisi_penghargaan", required=True),
+        _concept("kategori", IDA.kategoriPenghargaan, "kategori-penghargaan", required=True),
+        _concept("status", IDA.statusHasil, "status-hasil", required=True),
+        Column("nomor_peringkat", "int", IDA.nomorPeringkat),
+        Column("nama_tercetak", "str", IDA.namaTercetak, required=True),
+        _ref("penerima", IDA.penerima, *ORG_TABLES),
+        Column("skor", "decimal", IDA.skorIndeks),
+        _ref("sumber", IDA.kutipanSumber, *SOURCE_TABLES, required=True, many=True),
+        Column("letak", "str", IDA.letakDalamSumber, required=True),
+    ), printed=("nama_tercetak", "penerima"), label=_result_label, extra=_printed),
+    # One national figure of the innovation index in one year, as one source gives it.
+    Table("angka_iid", "angka-iid", (IDA.AngkaIndeksNasional,), (
+        Column("id", "id", required=True),
+        Column("tahun", "year", IDA.tahun, required=True),
+        _concept("ukuran", IDA.ukuranIndeks, "ukuran-iid", required=True),
+        _concept("lingkup", IDA.lingkupPemda, "lingkup-pemda", required=True),
+        Column("nilai", "decimal", IDA.angka, required=True),
+        _ref("sumber", IDA.kutipanSumber, *SOURCE_TABLES, required=True, many=True),
+        Column("letak", "str", IDA.letakDalamSumber, required=True),
+    ), label=_figure_label, extra=_labels),
+    # One region's index score and/or rating in one year, as one source gives it.
+    Table("nilai_iid", "nilai-iid", (IDA.NilaiIndeksDaerah,), (
+        Column("id", "id", required=True),
+        Column("tahun", "year", IDA.tahun, required=True),
+        Column("nama_tercetak", "str", IDA.namaTercetak, required=True),
+        # the kind of government the source lists the name under ("Kota Sangat Inovatif: Bandung")
+        _concept("lingkup", IDA.lingkupPemda, "lingkup-pemda"),
+        _ref("penerima", IDA.penerima, *ORG_TABLES),
+        Column("skor", "decimal", IDA.skorIndeks),
+        _concept("predikat", IDA.predikatIndeks, "predikat-iid"),
+        _ref("sumber", IDA.kutipanSumber, *SOURCE_TABLES, required=True, many=True),
+        Column("letak", "str", IDA.letakDalamSumber, required=True),
+    ), printed=("nama_tercetak", "penerima"), label=_score_label, extra=_printed),
     Table("statistik", "dataset-statistik", (QB.DataSet,), (
         *_base(), _ref("wilayah", IDA.wilayah, "wilayah"),
     ), constants=((QB.structure, IDA.dsdIndikator),)),
@@ -336,8 +448,8 @@ TABLES: tuple[Table, ...] = (
         Column("properti", "property", IDA.propertiTerdampak, required=True),
         Column("nilai_disimpan", "str", IDA.nilaiDisimpan, required=True),
         Column("nilai_bertentangan", "str", IDA.nilaiBertentangan, required=True),
-        _ref("kutipan_disimpan", IDA.kutipanSumber, "kutipan", required=True, many=True),
-        _ref("kutipan_bertentangan", IDA.kutipanBertentangan, "kutipan", required=True, many=True),
+        _ref("kutipan_disimpan", IDA.kutipanSumber, *SOURCE_TABLES, required=True, many=True),
+        _ref("kutipan_bertentangan", IDA.kutipanBertentangan, *SOURCE_TABLES, required=True, many=True),
         _text("keterangan_id", IDA.keterangan, "id"),
         _text("keterangan_en", IDA.keterangan, "en"),
     ), constants=((OA.motivatedBy, DQV.qualityAssessment),), extra=_annotation),

@@ -87,6 +87,9 @@ class IDA(DefinedNamespace):
     EdisiPenghargaan: URIRef
     AcaraPenyerahan: URIRef
     Peringkat: URIRef
+    HasilPenghargaan: URIRef
+    AngkaIndeksNasional: URIRef
+    NilaiIndeksDaerah: URIRef
     ObservasiIndikator: URIRef
     Periode: URIRef
     ArtikelSumber: URIRef
@@ -94,6 +97,10 @@ class IDA(DefinedNamespace):
     AnotasiMutu: URIRef
     Penafsiran: URIRef
     # object properties
+    statusHasil: URIRef
+    ukuranIndeks: URIRef
+    lingkupPemda: URIRef
+    predikatIndeks: URIRef
     bagianDari: URIRef
     disimpulkanDari: URIRef
     wilayah: URIRef
@@ -165,6 +172,16 @@ class IDA(DefinedNamespace):
     jumlahPemenang: URIRef
     jumlahHinggaTahun: URIRef
     nomorPeringkat: URIRef
+    namaTercetak: URIRef
+    letakDalamSumber: URIRef
+    tanggalTerbit: URIRef
+    tanggalDibaca: URIRef
+    namaPenerbit: URIRef
+    tanggalPenganugerahan: URIRef
+    tempat: URIRef
+    catatanCakupan: URIRef
+    angka: URIRef
+    skorIndeks: URIRef
     skor: URIRef
     tahun: URIRef
     nomor: URIRef
