@@ -6,6 +6,10 @@ label of the linked node or code (preferred, alternative or hidden), after case 
 folding. Otherwise a `penafsiran` (interpretation) row must name that row and column and say what
 it is drawn from. The source's own spellings (hidden labels) must stand verbatim in a cited quote.
 Columns that are not claims of the source are left out, each for a reason given in SKIPPED.
+
+A row that cites a third-party page (a `sumber` row read on a date, never quoted: only the seed
+article is quoted) is a located claim instead: it names where on the page it stands (`letak`);
+tests/test_real_data.py checks those rows against their pages' records.
 """
 
 from __future__ import annotations
@@ -82,6 +86,8 @@ class Facts:
         self.table_rows = {kode: " | ".join([kode, r["nama"], r["tingkat"], r["induk"],
                                              reference[r["induk"]]["nama"] if r["induk"] else ""])
                            for kode, r in reference.items()}
+        # third-party pages (read on a date; never quoted): a row citing one states where on the page (letak)
+        self.pages = {r.id for r in self.data.rows["sumber"] if r.first("tanggal_dibaca") is not None}
         self.interpreted = {(target, column) for r in self.data.rows.get("penafsiran", [])
                             for target in r.cells["sasaran"] for column in r.cells["kolom"]}
 
@@ -116,6 +122,7 @@ class Facts:
             if row.table.name in NOT_FACTS:
                 continue
             texts = self.cited(row)
+            located = bool(set(row.cells.get("sumber", [])) & self.pages) and row.first("letak") is not None
             for col in row.table.columns:
                 if col.name in SKIPPED or col.kind == "class" or (col.name == "label_id" and row.table.name in TITLED):
                     continue
@@ -123,7 +130,7 @@ class Facts:
                     continue
                 for value in row.cells.get(col.name, []):
                     forms = {fold(c) for c in self.candidates(row, col.name, value)}
-                    if not any(f and f in text for f in forms for text in texts):
+                    if not any(f and f in text for f in forms for text in texts) and not located:
                         found.append(f"{row.table.file}:{row.line}:{col.name}: {value!s}")
         return found
 

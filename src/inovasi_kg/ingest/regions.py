@@ -19,13 +19,14 @@ KINDS = ("provinsi", "kabupaten", "kota")
 
 # Printed kind words, longest first, normalized to lower case and single spaces.
 _KIND_WORDS: tuple[tuple[str, str], ...] = tuple(sorted((
-    ("pemerintah provinsi", "provinsi"), ("pemprov", "provinsi"), ("provinsi", "provinsi"), ("prov", "provinsi"),
+    ("pemerintah provinsi", "provinsi"), ("pemprov", "provinsi"), ("propinsi", "provinsi"), ("provinsi", "provinsi"), ("prov", "provinsi"),
     ("pemerintah kabupaten", "kabupaten"), ("pemerintah kab", "kabupaten"), ("pemkab", "kabupaten"),
     ("kabupaten administrasi", "kabupaten"), ("kabupaten", "kabupaten"), ("kab", "kabupaten"),
     ("pemerintah kota", "kota"), ("pemkot", "kota"), ("kota administrasi", "kota"), ("kota", "kota"),
+    ("pemda provinsi", "provinsi"), ("pemda kabupaten", "kabupaten"), ("pemda kab", "kabupaten"), ("pemda kota", "kota"),
     ("the provincial government of", "provinsi"), ("provincial government of", "provinsi"), ("province of", "provinsi"),
     ("the regency government of", "kabupaten"), ("regency government of", "kabupaten"),
-    ("the city government of", "kota"), ("city government of", "kota"),
+    ("the city government of", "kota"), ("city government of", "kota"), ("the city of", "kota"), ("city of", "kota"),
 ), key=lambda pair: -len(pair[0])))
 
 # Short forms of place names, as Indonesian writing uses them (key: letters only, lower case).
@@ -49,7 +50,7 @@ _SHORT: dict[str, tuple[str, str]] = {
     "tangsel": ("kota", "Tangerang Selatan"), "jaksel": ("kota", "Jakarta Selatan"),
     "jakpus": ("kota", "Jakarta Pusat"), "jaktim": ("kota", "Jakarta Timur"), "jakbar": ("kota", "Jakarta Barat"),
     "jakut": ("kota", "Jakarta Utara"), "hss": ("kabupaten", "Hulu Sungai Selatan"),
-    "pangkep": ("kabupaten", "Pangkajene Dan Kepulauan"),
+    "pangkep": ("kabupaten", "Pangkajene dan Kepulauan"),
 }
 
 
@@ -65,7 +66,7 @@ def normalize(text: str) -> str:
 
 
 # Spellings of one word that sources mix (English "Sumatra", the older "Bau-Bau"): the key uses the first.
-_WORDS = {"sumatra": "sumatera", "jogjakarta": "yogyakarta", "jogja": "yogyakarta"}
+_WORDS = {"sumatra": "sumatera", "jogjakarta": "yogyakarta", "jogja": "yogyakarta", "makasar": "makassar"}
 
 # English kind words as English-language pages print them after the name ("West Java Province").
 _SUFFIXES: tuple[tuple[str, str], ...] = (

@@ -305,6 +305,7 @@ TABLES: tuple[Table, ...] = (
         _ref("berdasarkan", IDA.berdasarkan, "produk_hukum", many=True),
         _ref("tentang", IDA.tentang, "edisi_penghargaan", many=True),
         _ref("wilayah", IDA.wilayah, "wilayah"),
+        Column("letak", "str", IDA.letakDalamSumber),
     ), iri=_legal_act),
     Table("periode", "periode", (IDA.Periode,), (
         *_base(),
@@ -423,7 +424,7 @@ TABLES: tuple[Table, ...] = (
         Column("nama_tercetak", "str", IDA.namaTercetak, required=True),
         # the kind of government the source lists the name under ("Kota Sangat Inovatif: Bandung")
         _concept("lingkup", IDA.lingkupPemda, "lingkup-pemda"),
-        _ref("penerima", IDA.penerima, *ORG_TABLES),
+        _ref("penerima", IDA.pemerintahDinilai, *ORG_TABLES),
         Column("skor", "decimal", IDA.skorIndeks),
         _concept("predikat", IDA.predikatIndeks, "predikat-iid"),
         _ref("sumber", IDA.kutipanSumber, *SOURCE_TABLES, required=True, many=True),

@@ -98,6 +98,7 @@ class IDA(DefinedNamespace):
     Penafsiran: URIRef
     # object properties
     statusHasil: URIRef
+    pemerintahDinilai: URIRef
     ukuranIndeks: URIRef
     lingkupPemda: URIRef
     predikatIndeks: URIRef

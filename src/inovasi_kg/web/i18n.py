@@ -31,7 +31,14 @@ UI: dict[str, tuple[str, str]] = {
     "language": ("English", "Bahasa Indonesia"), "concepts": ("Konsep", "Concepts"),
     "scheme": ("Skema", "Scheme"), "broader": ("Lebih luas", "Broader"), "narrower": ("Lebih sempit", "Narrower"),
     "chosen": ("dipilih", "chosen"), "entry": ("Mulai dari", "Start from"), "data": ("Data", "Data"),
-    "void": ("Deskripsi VoID", "VoID description"), "api": ("API (OpenAPI)", "API (OpenAPI)"),
+    "void": ("Deskripsi VoID", "VoID description"),
+    "awards": ("Riwayat penghargaan (IGA)", "Award history (IGA)"), "year": ("Tahun", "Year"),
+    "category": ("Kategori", "Category"), "status": ("Status", "Status"), "where": ("Letak", "Where"),
+    "index": ("Indeks Inovasi Daerah", "Regional innovation index"), "rating": ("Predikat", "Rating"),
+    "wins_per_year": ("Hasil penghargaan per tahun", "Award results per year"),
+    "national_index": ("Inovasi dilaporkan per tahun (IID nasional)", "Innovations reported per year (national index)"),
+    "province_wins": ("Kemenangan IGA per provinsi (provinsi beserta kabupaten/kotanya)",
+                      "IGA wins per province (the province and its regencies and cities)"), "api": ("API (OpenAPI)", "API (OpenAPI)"),
 }
 
 

@@ -199,11 +199,42 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
                 quotes.append({"text": row["teks"], "source": row["sumber"], "url": row["url"]})
     except QueryError:
         pass
+    awards, index, awards_svg = _region_history(kg, iri, types, lang)
     title = next((x["text"] for x in labels if x["lang"] == lang and not x["alt"]), None) or \
         next((x["text"] for x in labels if not x["alt"]), None) or curie(iri)
     graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
     return {"iri": iri, "title": title, "labels": labels, "types": types, "properties": props, "inbound": inbound,
-            "quotes": quotes, "graph_href": graph}
+            "quotes": quotes, "graph_href": graph, "awards": awards, "index": index, "awards_svg": awards_svg}
+
+
+_REGION_TYPES = {iris.ONTOLOGY_NS + c for c in ("PemerintahDaerah", "Provinsi", "Kabupaten", "Kota")}
+
+
+def _region_history(kg: KnowledgeGraph, iri: str, types: list[dict[str, Any]], lang: str
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """A region's (or its government's) IGA results and index over the years, and a chart of them."""
+    from inovasi_kg.web.charts import bar_chart
+
+    if not {PREFIXES[t["curie"].split(":")[0]] + t["curie"].split(":")[1] for t in types if ":" in t["curie"]} & _REGION_TYPES:
+        return [], [], ""
+    code = iri.rsplit("/", 1)[1].removeprefix("pemda-")
+    try:
+        awards = kg.query("riwayat-penghargaan", kode=code, lang=lang).values()
+        index = kg.query("iid-daerah", kode=code, lang=lang).values()
+    except QueryError:
+        return [], [], ""
+    per_year: dict[str, int] = {}
+    for row in awards:
+        per_year[str(row["tahun"])] = per_year.get(str(row["tahun"]), 0) + 1
+    scores = [(str(r["tahun"]), float(r["skor"])) for r in index if r["skor"] is not None]
+    if scores:
+        svg = bar_chart([(y, s, False) for y, s in scores], title=text("index", lang), width=420)
+    elif per_year:
+        svg = bar_chart([(y, float(n), False) for y, n in sorted(per_year.items())], title=text("wins_per_year", lang),
+                        width=420)
+    else:
+        svg = ""
+    return awards, index, svg
 
 
 def _cell(request: Request, kg: KnowledgeGraph, predicate: str, term: Any, lang: str) -> dict[str, Any]:
@@ -282,7 +313,10 @@ async def home(request: Request) -> Response:
         ranking = kg.query("peringkat-penghargaan").values()
         indicators = kg.query("indikator-ekonomi", daerah="wilayah/33.71").values()
         stats = kg.stats()
-        return {"ranking": ranking, "indicators": indicators, "stats": stats, "triples": kg.backend.count()}
+        series = kg.query("iid-nasional", ukuran="ukuran-iid:inovasi").values()
+        provinces = kg.query("klasemen-provinsi").values()
+        return {"ranking": ranking, "indicators": indicators, "stats": stats, "triples": kg.backend.count(),
+                "series": series, "provinces": provinces}
 
     # The figures depend only on the store's generation: computed once per generation, language and city,
     # so the home page never waits behind the query workers once it has been shown.
@@ -308,6 +342,13 @@ async def home(request: Request) -> Response:
                    "unit": r["satuan"]} for r in data["indicators"]]
     indicators_svg = bar_chart([(f"{r['name']} ({r['unit']})", float(r["value"]), False) for r in indicators],
                                title=text("indicators", lang))
+    kept: dict[str, float] = {}  # per year the figure of the row without a source suffix (the one kept)
+    for r in data["series"]:
+        if r["angka"].rsplit("/", 1)[1] == f"iid-{r['tahun']}.inovasi.semua":
+            kept[str(r["tahun"])] = float(r["nilai"])
+    national_svg = bar_chart([(y, v, False) for y, v in sorted(kept.items())], title=text("national_index", lang))
+    province_svg = bar_chart([(r["provinsi"], float(r["kemenangan"]), False) for r in data["provinces"][:10]],
+                             title=text("province_wins", lang))
     ours = [c for c in data["stats"] if c.iri.startswith(iris.ONTOLOGY_NS)]
     top = [{"name": c.iri[len(iris.ONTOLOGY_NS):], "label": c.label or curie(c.iri), "count": c.count} for c in ours[:12]]
     settings = request.app.state.settings
@@ -325,6 +366,8 @@ async def home(request: Request) -> Response:
     response = render(request, "home.html", lang, triples=data["triples"], n_classes=len(data["stats"]),
                       n_queries=len(kg.named_queries), top_classes=top, ranking=rows, ranking_svg=ranking_svg,
                       indicators=indicators, indicators_svg=indicators_svg, dumps=dumps,
+                      national_svg=national_svg, national=sorted(kept.items()), province_svg=province_svg,
+                      provinces=data["provinces"][:10],
                       dataset_jsonld=json.dumps(dataset, ensure_ascii=False).replace("</", "<\\/"),
                       alternates=[{"type": "text/turtle", "href": "/catalog.ttl"},
                                   {"type": "application/ld+json", "href": "/catalog.jsonld"}])
