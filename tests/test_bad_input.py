@@ -111,7 +111,7 @@ def test_broken_turtle_in_ontology(built: tuple[Path, bytes], ontology_copy: Pat
     _edit(ontology_copy / "kode.ttl", "skos:notation \"badan\" ;", "skos:notation \"badan ;")
     result = CliRunner().invoke(cli, ["build", "--store", str(store), "--ontology", str(ontology_copy)])
     assert result.exit_code == 2, result.output
-    assert "kode.ttl:53: broken Turtle: Parser error at line 53" in result.stderr
+    assert "kode.ttl:57: broken Turtle: Parser error at line 57" in result.stderr
     after = CliRunner().invoke(cli, ["export", "--store", str(store), "--format", "ntriples"]).stdout_bytes
     assert after == before
 

@@ -108,6 +108,13 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
             (DECREE, "002.6-8688", "2017", "berlaku", None, "Menteri Dalam Negeri Republik Indonesia",
              "Penghargaan Pemerintah Daerah Inovatif Tahun 2017"),
             ("Peraturan Pemerintah Nomor 38 Tahun 2017", "38", "2017", "berlaku", None, "Presiden Republik Indonesia", None),
+            # the decrees the pages of later editions name (tests/test_real_data.py)
+            ("Keputusan Menteri Dalam Negeri Nomor 002.6-5848 Tahun 2021", "002.6-5848", "2021", "berlaku", None,
+             "Menteri Dalam Negeri Republik Indonesia", "Innovative Government Award 2021"),
+            ("Keputusan Menteri Dalam Negeri Nomor 400.10.11-6287 Tahun 2023", "400.10.11-6287", "2023", "berlaku", None,
+             "Menteri Dalam Negeri Republik Indonesia", "Innovative Government Award 2023"),
+            ("Keputusan Menteri Dalam Negeri Nomor 400.10.11-6097 Tahun 2025", "400.10.11-6097", "2025", "berlaku", None,
+             "Menteri Dalam Negeri Republik Indonesia", "Innovative Government Award 2025"),
             ("Rancangan Peraturan Daerah Kota Magelang tentang Inovasi Daerah", None, "2017", "rancangan",
              "Peraturan Pemerintah Nomor 38 Tahun 2017", None, None)]),
     ],
@@ -157,7 +164,23 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
             (None, "Undang-Undang Nomor 12 Tahun 2011 tentang Pembentukan Peraturan Perundang-undangan, Pasal 1 angka 5")]),
     ],
     "temuan-mutu": [
+        # the seed's two, by quotes; the claims of third-party pages that disagree, by their pages
         ({}, ("sasaran", "nilai_disimpan", "nilai_bertentangan", "kutipan_bertentangan"), [
+            *[(BASE + "id/" + target, kept, other, None) for target, kept, other in [
+                ("angka-iid/iid-2020.inovasi.semua", "14897", "17779"), ("angka-iid/iid-2020.peserta.semua", "484", "485"),
+                ("angka-iid/iid-2023.inovasi.semua", "28539", "27111 (interim count, July 2023)"),
+                ("angka-iid/iid-2023.peserta.semua", "527", "521 (interim count, July 2023)"),
+                ("angka-iid/iid-2025.inovasi.semua", "36742", "36374 (collected up to August 2025)"),
+                ("angka-iid/iid-2025.peserta.kabupaten", "400", "416"), ("angka-iid/iid-2025.peserta.semua", "531", "541"),
+                ("angka-iid/iid-2025.sangat-inovatif.kabupaten", "69", "70"),
+                ("edisi-penghargaan/iga-2020", "10 kabupaten terinovatif (Liputan6 names ten)",
+                 "a numbered list of at least 23 kabupaten under the heading Kabupaten Terinovatif (Gpriority)"),
+                ("edisi-penghargaan/iga-2022", "3 (three named)", "4 (count announced before the ceremony)"),
+                ("edisi-penghargaan/iga-2023", "16 kabupaten", "10 kabupaten"),
+                ("edisi-penghargaan/iga-2025", "20 kabupaten (of 43 winners)", "10 kabupaten"),
+                ("edisi-penghargaan/iga-2025", "2025-12-10", "2025-12-09 (Tuesday evening)"),
+                ("hasil-penghargaan/iga-2021.kabupaten.16.03.2", "4 (Kabupaten Muara Enim)", "4 (Kabupaten Tabalong)"),
+                ("hasil-penghargaan/iga-2025.kota.35.78.2", "1 (Kota Surabaya)", "no ranking, only winners")]],
             (BASE + "id/peringkat/iga-2017.kota.5", "2478", "2548",
              "berhasil menempati urutan kelima dari 10 (sepuluh) pemenang dengan skor sebanyak 2548"),
             (BASE + "id/sumber/tabel-kode-wilayah", "Kepmendagri No 300.2.2-2138 Tahun 2025",
@@ -192,44 +215,44 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     ],
     "jumlah-per-kelas": [
         ({}, ("kelas", "jumlah"), [(IDA + k, n) for k, n in [
-            ("Daerah", 552), ("PemerintahDaerah", 552), ("Kabupaten", 416), ("Kota", 98), ("Kutipan", 45),
-            ("Provinsi", 38), ("Penafsiran", 23), ("Peringkat", 10), ("InovasiDaerah", 8),
-            ("PerangkatDaerah", 6), ("Jabatan", 5), ("ArtikelSumber", 4), ("ObservasiIndikator", 3),
-            ("ProdukInovasi", 3), ("AjangInovasi", 2), ("AnotasiMutu", 2), ("InstansiPusat", 2),
-            ("KegiatanInovasi", 2), ("Periode", 2), ("ProdukHukum", 2), ("AcaraPenyerahan", 1),
-            ("EdisiPenghargaan", 1), ("Penghargaan", 1), ("PerubahanKelembagaan", 1),
-            ("RancanganProdukHukum", 1), ("UnitKerja", 1), ("Visi", 1)]]),
+            ("Daerah", 552), ("PemerintahDaerah", 552), ("HasilPenghargaan", 418), ("Kabupaten", 416),
+            ("ArtikelSumber", 233), ("NilaiIndeksDaerah", 148), ("Kota", 98), ("AngkaIndeksNasional", 86),
+            ("Kutipan", 45), ("Provinsi", 38), ("Penafsiran", 26), ("AnotasiMutu", 17), ("Peringkat", 10),
+            ("EdisiPenghargaan", 9), ("InovasiDaerah", 8), ("PerangkatDaerah", 6), ("Jabatan", 5), ("ProdukHukum", 5),
+            ("ObservasiIndikator", 3), ("ProdukInovasi", 3), ("AjangInovasi", 2), ("InstansiPusat", 2),
+            ("KegiatanInovasi", 2), ("Periode", 2), ("AcaraPenyerahan", 1), ("Penghargaan", 1),
+            ("PerubahanKelembagaan", 1), ("RancanganProdukHukum", 1), ("UnitKerja", 1), ("Visi", 1)]]),
     ],
     "statistik-kelas": [
         ({}, ("kelas", "jumlah"), [(expand(k), n) for k, n in [
-            ("prov:Entity", 1225), ("org:Organization", 561), ("cv:PublicOrganisation", 560),
-            ("org:FormalOrganization", 560), ("schema:GovernmentOrganization", 560),
-            ("schema:Organization", 560), ("dct:Location", 553), ("schema:AdministrativeArea", 552),
-            ("ida:Daerah", 552), ("ida:PemerintahDaerah", 552), ("ida:Kabupaten", 416), ("void:Dataset", 282),
-            ("schema:City", 98), ("ida:Kota", 98), ("owl:ObjectProperty", 55), ("oa:SpecificResource", 45),
-            ("oa:TextQuoteSelector", 45), ("ida:Kutipan", 45), ("ida:Provinsi", 38), ("skos:Concept", 32),
-            ("owl:Class", 27), ("dqv:QualityAnnotation", 25), ("oa:Annotation", 25),
-            ("owl:DatatypeProperty", 24), ("ida:Penafsiran", 23), ("schema:CreativeWork", 13),
-            ("skos:ConceptScheme", 12), ("prov:Agent", 11), ("schema:ListItem", 10),
-            ("schema:PropertyValue", 10), ("ida:Peringkat", 10), ("ida:InovasiDaerah", 8),
-            ("qb:ComponentSpecification", 6), ("ida:PerangkatDaerah", 6), ("org:Post", 5), ("prov:Activity", 5),
-            ("ida:Jabatan", 5), ("dct:MediaType", 4), ("dct:MediaTypeOrExtent", 4), ("dcat:Distribution", 4),
-            ("ida:ArtikelSumber", 4), ("eli:LegalResource", 3), ("eli:ResourceType", 3),
-            ("dct:PeriodOfTime", 3), ("qb:DimensionProperty", 3), ("qb:Observation", 3),
-            ("schema:Legislation", 3), ("schema:Product", 3), ("ida:ObservasiIndikator", 3),
-            ("ida:ProdukInovasi", 3), ("eli:Agent", 2), ("dct:Agent", 2), ("dct:LinguisticSystem", 2),
-            ("dct:Standard", 2), ("qb:AttributeProperty", 2), ("time:Interval", 2), ("time:TemporalEntity", 2),
-            ("schema:EducationEvent", 2), ("schema:Event", 2), ("schema:EventSeries", 2),
-            ("ida:AjangInovasi", 2), ("ida:AnotasiMutu", 2), ("ida:InstansiPusat", 2),
-            ("ida:KegiatanInovasi", 2), ("ida:Periode", 2), ("ida:ProdukHukum", 2), ("dct:LicenseDocument", 1),
-            ("dct:RightsStatement", 1), ("qb:DataSet", 1), ("qb:DataStructureDefinition", 1),
-            ("qb:MeasureProperty", 1), ("owl:Ontology", 1), ("<http://www.w3.org/2006/vcard/ns#Kind>", 1),
-            ("<http://www.w3.org/2006/vcard/ns#Organization>", 1), ("dcat:Catalog", 1), ("dcat:DataService", 1),
-            ("dcat:Dataset", 1), ("org:ChangeEvent", 1), ("org:OrganizationalUnit", 1),
-            ("<http://xmlns.com/foaf/0.1/Agent>", 1), ("<http://xmlns.com/foaf/0.1/Document>", 1),
-            ("ida:AcaraPenyerahan", 1), ("ida:EdisiPenghargaan", 1), ("ida:Penghargaan", 1),
-            ("ida:PerubahanKelembagaan", 1), ("ida:RancanganProdukHukum", 1), ("ida:UnitKerja", 1),
-            ("ida:Visi", 1)]]),
+            ("prov:Entity", 2127), ("org:Organization", 561), ("cv:PublicOrganisation", 560),
+            ("org:FormalOrganization", 560), ("schema:GovernmentOrganization", 560), ("schema:Organization",
+            560), ("dct:Location", 553), ("schema:AdministrativeArea", 552), ("ida:Daerah", 552),
+            ("ida:PemerintahDaerah", 552), ("schema:ListItem", 428), ("ida:HasilPenghargaan", 418),
+            ("ida:Kabupaten", 416), ("void:Dataset", 300), ("schema:CreativeWork", 242), ("ida:ArtikelSumber",
+            233), ("ida:NilaiIndeksDaerah", 148), ("schema:City", 98), ("ida:Kota", 98),
+            ("ida:AngkaIndeksNasional", 86), ("owl:ObjectProperty", 60), ("skos:Concept", 53),
+            ("oa:SpecificResource", 45), ("oa:TextQuoteSelector", 45), ("ida:Kutipan", 45),
+            ("dqv:QualityAnnotation", 43), ("oa:Annotation", 43), ("ida:Provinsi", 38), ("owl:DatatypeProperty",
+            34), ("owl:Class", 30), ("ida:Penafsiran", 26), ("ida:AnotasiMutu", 17), ("skos:ConceptScheme", 16),
+            ("prov:Activity", 13), ("prov:Agent", 11), ("schema:Event", 10), ("schema:PropertyValue", 10),
+            ("ida:Peringkat", 10), ("ida:EdisiPenghargaan", 9), ("ida:InovasiDaerah", 8), ("eli:LegalResource",
+            6), ("qb:ComponentSpecification", 6), ("schema:Legislation", 6), ("ida:PerangkatDaerah", 6),
+            ("org:Post", 5), ("ida:Jabatan", 5), ("ida:ProdukHukum", 5), ("dct:MediaType", 4),
+            ("dct:MediaTypeOrExtent", 4), ("dcat:Distribution", 4), ("eli:ResourceType", 3),
+            ("dct:PeriodOfTime", 3), ("qb:DimensionProperty", 3), ("qb:Observation", 3), ("schema:Product", 3),
+            ("ida:ObservasiIndikator", 3), ("ida:ProdukInovasi", 3), ("eli:Agent", 2), ("dct:Agent", 2),
+            ("dct:LinguisticSystem", 2), ("dct:Standard", 2), ("qb:AttributeProperty", 2), ("time:Interval", 2),
+            ("time:TemporalEntity", 2), ("schema:EducationEvent", 2), ("schema:EventSeries", 2),
+            ("ida:AjangInovasi", 2), ("ida:InstansiPusat", 2), ("ida:KegiatanInovasi", 2), ("ida:Periode", 2),
+            ("dct:LicenseDocument", 1), ("dct:RightsStatement", 1), ("qb:DataSet", 1),
+            ("qb:DataStructureDefinition", 1), ("qb:MeasureProperty", 1), ("owl:Ontology", 1),
+            ("<http://www.w3.org/2006/vcard/ns#Kind>", 1), ("<http://www.w3.org/2006/vcard/ns#Organization>",
+            1), ("dcat:Catalog", 1), ("dcat:DataService", 1), ("dcat:Dataset", 1), ("org:ChangeEvent", 1),
+            ("org:OrganizationalUnit", 1), ("<http://xmlns.com/foaf/0.1/Agent>", 1),
+            ("<http://xmlns.com/foaf/0.1/Document>", 1), ("ida:AcaraPenyerahan", 1), ("ida:Penghargaan", 1),
+            ("ida:PerubahanKelembagaan", 1), ("ida:RancanganProdukHukum", 1), ("ida:UnitKerja", 1), ("ida:Visi",
+            1)]]),
         ({"lang": "en"}, ("kelas", "nama"), [(IDA + "Kutipan", "Quotation")]),
     ],
     "visi-daerah": [
@@ -240,6 +263,42 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
     ],
     "organisasi-penghargaan": [
         ({}, ("peringkat",), [(rank,) for rank in range(1, 11)]),
+    ],
+    # the real national data (tests/test_real_data.py checks its rows against their pages)
+    "pemenang": [
+        ({"tahun": "2022", "kategori": "kategori-penghargaan:provinsi"}, ("peringkat", "daerah", "kode"), [
+            (1, "Provinsi Jawa Timur", "35"), (2, "Provinsi Jawa Tengah", "33"), (3, "Provinsi Sumatera Selatan", "16"),
+            (4, "Provinsi Jawa Barat", "32"), (5, "Provinsi Nusa Tenggara Barat", "52"), (6, "Provinsi Sumatera Barat", "13"),
+            (7, "Provinsi Bali", "51")]),
+    ],
+    "riwayat-penghargaan": [
+        ({"kode": "33.71"}, ("tahun", "namaKategori", "status", "peringkat", "skor"), [
+            ("2017", "Kota", "Nominasi", None, None), ("2017", "Kota", "Pemenang", 5, D(2478)),
+            ("2018", "Kota", "Nominasi", None, None), ("2018", "Kota", "Pemenang", None, None),
+            ("2019", "Kota", "Nominasi", None, None), ("2019", "Kota", "Pemenang", None, None)]),
+    ],
+    "klasemen-daerah": [  # the first five: Kabupaten Bogor and Banyuwangi won in 8 editions, Jabar and Jatim in 7
+        ({}, ("kode", "edisi_dimenangkan"), [("32.01", 8), ("35.10", 8), ("32", 7), ("35", 7), ("13", 6)]),
+    ],
+    "klasemen-provinsi": [  # the first three
+        ({}, ("kode", "kemenangan", "menang_provinsi", "daerah_pemenang"), [("35", 51, 7, 18), ("32", 31, 7, 7),
+                                                                           ("33", 29, 4, 11)]),
+    ],
+    "iid-nasional": [
+        ({"ukuran": "ukuran-iid:rata-rata-skor"}, ("tahun", "nilai"), [("2024", D("46.01")), ("2025", D("49.43"))]),
+    ],
+    "iid-daerah": [
+        ({"kode": "33.71", "lang": "en"}, ("tahun", "skor", "predikat"), [
+            ("2023", D("59.28"), "Innovative"), ("2024", D("71.87"), "Very innovative"), ("2024", None, "Very innovative"),
+            ("2025", None, "Very innovative")]),
+    ],
+    "klaim-berbeda": [  # the seed's own and one of the third-party pages'
+        ({"lang": "en"}, ("nilai_disimpan", "nilai_bertentangan", "sumber_disimpan", "sumber_bertentangan"), [
+            ("36742", "36374 (collected up to August 2025)",
+             "https://m.jpnn.com/news/kemendagri-mengumumkan-43-daerah-terinovatif-penerima-penghargaan-iga-2025",
+             "https://nusaterkini.com/validasi-inovasi-daerah-2025-bskdn-nilai-balangan-penuhi-kriteria-daerah-dengan-"
+             "ekosistem-inovasi-kuat"),
+            ("2478", "2548", ARTICLE, ARTICLE)]),
     ],
     "label-tanpa-inggris": [({}, ("simpul", "label"), [])],
     "rujukan-menggantung": [({}, ("s", "p", "o"), [])],
@@ -257,6 +316,13 @@ def test_named_query_gives_the_exact_answer(kg: KnowledgeGraph, name: str, param
     result = kg.query(name, **params)
     if name == "statistik-kelas" and "nama" in columns:  # one row checked for the label language
         assert [r for r in cols(result, *columns) if r[0] == IDA + "Kutipan"] == rows
+        return
+    if name in ("klasemen-daerah", "klasemen-provinsi"):  # a leaderboard: its head
+        assert cols(result, *columns)[: len(rows)] == rows
+        return
+    if name == "klaim-berbeda":  # two of the disagreements, by their targets
+        got = dict(zip(cols(result, "sasaran"), cols(result, *columns), strict=True))
+        assert [got[(BASE + "id/angka-iid/iid-2025.inovasi.semua",)], got[(BASE + "id/peringkat/iga-2017.kota.5",)]] == rows
         return
     if name == "ikhtisar-provinsi":
         assert [r for r in cols(result, *columns) if r[0] == BASE + "id/wilayah/33"] == rows

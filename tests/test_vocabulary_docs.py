@@ -52,7 +52,7 @@ def test_every_term_is_labelled_commented_and_defined_by_the_ontology(g: Graph) 
 
 def test_code_lists_have_titles_and_every_concept_a_definition(g: Graph) -> None:
     schemes = [s for s in g.subjects(RDF.type, SKOS.ConceptScheme) if str(s).startswith("https://w3id.org/inovasi-daerah/")]
-    assert len(schemes) == 10
+    assert len(schemes) == 14
     assert [s for s in schemes if _langs(g, s, DCTERMS.title) != ["en", "id"]] == []
     concepts = [c for c in g.subjects(RDF.type, SKOS.Concept) if str(c).startswith("https://w3id.org/inovasi-daerah/kode/")]
     assert len(concepts) == 30
