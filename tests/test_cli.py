@@ -84,7 +84,7 @@ def test_build_then_skip_then_stats(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     first = CliRunner().invoke(cli, ["build", "--store", store])
     assert first.exit_code == 0, first.output
-    assert re.fullmatch(r"built \d+ triples from 2140 rows into .*store \(19 finding\(s\); see `inovasi-kg validate`\)\n",
+    assert re.fullmatch(r"built \d+ triples from 2140 rows into .*store \(17 finding\(s\); see `inovasi-kg validate`\)\n",
                         first.output)
     second = CliRunner().invoke(cli, ["build", "--store", store])
     assert "is up to date (2140 rows); nothing to do" in second.output

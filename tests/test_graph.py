@@ -25,15 +25,16 @@ def g(backend) -> nx.MultiDiGraph:  # type: ignore[no-untyped-def]
 
 
 def test_nodes_are_resources_with_class_label_and_iri(g: nx.MultiDiGraph) -> None:
-    # the article's facts, and of the national skeleton only the provinces of the ranked cities they reach
-    assert g.number_of_nodes() == 124
-    assert g.number_of_edges() == 280
+    # the article's facts, and of the national skeleton only the provinces of the ranked cities they reach;
+    # of the national layer only the 2017 edition's three categories (two more codes, three more edges)
+    assert g.number_of_nodes() == 126
+    assert g.number_of_edges() == 283
     counts: dict[str, int] = {}
     for _, d in g.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
     assert counts == {"AcaraPenyerahan": 1, "AjangInovasi": 1, "AnotasiMutu": 2, "DataSetStatistik": 1,
                       "EdisiPenghargaan": 1, "InovasiDaerah": 8, "InstansiPusat": 2, "Jabatan": 5, "KegiatanInovasi": 2,
-                      "Konsep": 20, "Kota": 10, "ObservasiIndikator": 3, "PemerintahDaerah": 10, "Penafsiran": 22, "Penghargaan": 1,
+                      "Konsep": 22, "Kota": 10, "ObservasiIndikator": 3, "PemerintahDaerah": 10, "Penafsiran": 22, "Penghargaan": 1,
                       "PerangkatDaerah": 6, "Periode": 2, "Peringkat": 10, "PerubahanKelembagaan": 1,
                       "ProdukHukum": 2, "ProdukInovasi": 3, "Provinsi": 8, "RancanganProdukHukum": 1, "UnitKerja": 1,
                       "Visi": 1}
@@ -81,7 +82,7 @@ def test_class_filters(g: nx.MultiDiGraph) -> None:
     # pengelola x8, Kampung IT's pendamping, Krenova's penyelenggara, Kampung IT initiated through Krenova
     assert only.number_of_edges() == 11
     without = select_view(g, exclude=["Konsep", "Kota"])
-    assert without.number_of_nodes() == 124 - 20 - 10
+    assert without.number_of_nodes() == 126 - 22 - 10
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "cyjs"])
@@ -129,8 +130,10 @@ def test_graph_command_writes_each_format(settings: Settings, tmp_path: Path) ->
         assert result.output == f"wrote {out}\n"
     reread = nx.read_graphml(tmp_path / "g.graphml")
     # the edition, its award, organiser, decree and ceremony, ten rankings, ten governments (award received)
-    # the eight innovations that supported it, and the vision Magelang's participation was in line with
-    assert reread.number_of_nodes() == 34
+    # the eight innovations that supported it, and the vision Magelang's participation was in line with (34);
+    # and what the pages report of it: its other results (winners and nominees), the governments and the two
+    # categories they name
+    assert reread.number_of_nodes() == 67
 
 
 def test_graph_command_bad_class(settings: Settings) -> None:
@@ -146,7 +149,8 @@ def test_scaffolding_is_left_out_by_default_and_shown_on_request(backend, g: nx.
     counts: dict[str, int] = {}
     for _, d in full.nodes(data=True):
         counts[d["kelas"]] = counts.get(d["kelas"], 0) + 1
-    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (28, 79, 10, 7)
+    assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (31, 94, 14, 7)
     assert "rdfs:subClassOf" in full.get_edge_data(onto + "Kota", onto + "Daerah")
     assert "rdf:type" in full.get_edge_data(ID + "inovasi/33.71.datago", onto + "InovasiDaerah")
-    assert full.number_of_nodes() == 124 + 28 + 79 + 10 + 7 + 11  # and the 11 code-list entries nothing uses
+    # and the 29 code-list entries nothing in the overview uses, and the note about the ontology's own term
+    assert full.number_of_nodes() == 126 + 31 + 94 + 14 + 7 + 30

@@ -52,6 +52,9 @@ CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "EdisiPenghargaan": ("#f7b6d2", "Edisi penghargaan", "Award edition"),
     "AcaraPenyerahan": ("#ad494a", "Acara penyerahan", "Award ceremony"),
     "Peringkat": ("#7b4173", "Peringkat", "Ranked result"),
+    "HasilPenghargaan": ("#a55194", "Hasil penghargaan", "Award result"),
+    "AngkaIndeksNasional": ("#8c6d31", "Angka IID nasional", "National index figure"),
+    "NilaiIndeksDaerah": ("#bd9e39", "Nilai IID daerah", "Regional index result"),
     "AnotasiMutu": ("#000000", "Anotasi mutu data", "Data-quality annotation"),
     "Penafsiran": ("#5a5a5a", "Penafsiran", "Interpretation"),
     "Visi": ("#637939", "Visi daerah", "Regional vision"),
@@ -84,6 +87,11 @@ _PROVENANCE = {str(IDA.kutipanSumber), str(IDA.kutipanBertentangan)}
 # The national skeleton (regions and their governments): shown where facts reach them.
 SKELETON_CLASSES = frozenset({"Provinsi", "Kabupaten", "Kota", "PemerintahDaerah"})
 NOTE_CLASSES = frozenset({"Penafsiran", "AnotasiMutu"})
+# The national layer (every edition's results and the index, from third-party pages): shown with the skeleton,
+# and around a node (its neighbourhood); the overview stays the article's graph.
+NATIONAL_CLASSES = frozenset({"HasilPenghargaan", "AngkaIndeksNasional", "NilaiIndeksDaerah"})
+_FRAME = frozenset({"Penghargaan", "InstansiPusat", "Konsep", "Jabatan", "EdisiPenghargaan", "ProdukHukum", "KelasOntologi",
+                    "PropertiOntologi", "SkemaKode", "StrukturData"})
 
 _LABEL = str(SKOS.prefLabel)
 _ALT = str(SKOS.altLabel)
@@ -186,8 +194,28 @@ def rdf_to_networkx(reader: TripleSource, lang: str = "id", *, scaffolding: bool
     unused = [n for n, d in g.nodes(data=True) if d["kelas"] == "Konsep" and g.degree(n) == 0 and not scaffolding]
     g.remove_nodes_from(unused)  # code-list entries nothing refers to
     if not skeleton:
+        g.remove_nodes_from(_national_layer(g))
         g.remove_nodes_from(_unreached_skeleton(g))
+        g.remove_nodes_from([n for n, d in g.nodes(data=True) if d["kelas"] == "Konsep" and g.degree(n) == 0])
     return g
+
+
+def _national_layer(g: nx.MultiDiGraph) -> set[str]:
+    """The national results and index, the editions and decrees only they reach, and the notes about them."""
+    kinds = {n: d["kelas"] for n, d in g.nodes(data=True)}
+    layer = {n for n, k in kinds.items() if k in NATIONAL_CLASSES}
+    for kind in ("EdisiPenghargaan", "ProdukHukum"):  # an edition first: a decree is kept by a kept edition
+        for n in (n for n, k in kinds.items() if k == kind):
+            near = (set(g.successors(n)) | set(g.predecessors(n))) - layer
+            if not any((kinds[m] not in _FRAME and kinds[m] not in NOTE_CLASSES)
+                       or (kinds[m] == "EdisiPenghargaan" and kind == "ProdukHukum") for m in near):
+                layer.add(n)
+    scaffolding = set(_SCAFFOLDING.values()) | {"StrukturData"}
+    for note in (n for n, k in kinds.items() if k in NOTE_CLASSES):
+        near = {m for m in set(g.successors(note)) | set(g.predecessors(note)) if kinds[m] not in scaffolding}
+        if near and near <= layer:
+            layer.add(note)
+    return layer
 
 
 def _unreached_skeleton(g: nx.MultiDiGraph) -> set[str]:
