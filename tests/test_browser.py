@@ -54,8 +54,8 @@ def test_page_loads_offline_without_errors_and_shows_every_node(browser: Any, pa
     try:
         assert p.external == []
         assert p.errors == []
-        assert p.page.evaluate("window.graphNodes.length") == rdf_to_networkx(backend).number_of_nodes() == 124
-        assert p.page.evaluate("network.body.data.edges.length") == 280
+        assert p.page.evaluate("window.graphNodes.length") == rdf_to_networkx(backend).number_of_nodes() == 126
+        assert p.page.evaluate("network.body.data.edges.length") == 283
         # Edge labels show on hover (the edge title) and edges point the way the triple goes.
         assert p.page.evaluate("network.body.data.edges.get().filter(e => e.title === 'pengelola').length") == 8
         assert p.page.evaluate("network.body.edges[0].options.arrows.to.enabled") is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -151,3 +152,39 @@ def test_a_name_that_does_not_resolve_is_a_located_error(tmp_path: Path, printed
     assert len(located) == 1
     assert (located[0].column, located[0].file.endswith("hasil_penghargaan.csv")) == (header.index("nama_tercetak") + 1, True)
     assert message in str(located[0])
+
+
+@pytest.fixture(scope="module")
+def client(settings):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from conftest import Client
+    from inovasi_kg.web import create_app
+
+    app = create_app(dataclasses.replace(settings, workers=2))
+    yield Client(app)
+    app.state.kg.close()
+
+
+def test_a_region_page_shows_its_award_history_and_index(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/id/organisasi/pemda-33.71", headers={"accept": "text/html"}, params={"lang": "en"})
+    assert page.status_code == 200
+    history = re.search(r'<table id="award-history">(.*?)</table>', page.text, re.S)
+    assert history is not None
+    years = re.findall(r"<tr><td>(\d{4})</td><td>City</td><td>(Winner|Nominee)</td>", history.group(1))
+    assert years == [("2017", "Nominee"), ("2017", "Winner"), ("2018", "Nominee"), ("2018", "Winner"),
+                     ("2019", "Nominee"), ("2019", "Winner")]
+    index = re.search(r'<table id="index-history">(.*?)</table>', page.text, re.S)
+    assert index is not None and "<td>2024</td><td>71.87</td><td>Very innovative</td>" in index.group(1)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page.text.split('id="awards"')[1]
+    other = client.get("/id/organisasi/33.71.balitbang", headers={"accept": "text/html"})
+    assert 'id="awards"' not in other.text  # an agency, not a region: no award history
+
+
+def test_the_home_page_shows_the_national_series_and_wins_per_province(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/", headers={"accept": "text/html"}, params={"lang": "en"}).text
+    series = re.findall(r"<tr><td>(\d{4})</td><td>(\d+)</td></tr>", page.split('id="national-index"')[1].split("</table>")[0])
+    assert ("2020", "14897") in series and ("2025", "36742") in series
+    assert [y for y, _ in series] == sorted(y for y, _ in series)
+    first = re.search(r'id="province-wins">.*?<tbody><tr><td>([^<]+)</td><td>(\d+)</td>', page, re.S)
+    assert first is not None and first.groups() == ("East Java Province", "51")

@@ -13,14 +13,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Region", "RegionMatcher", "MatchError", "normalize"]
+__all__ = ["MatchError", "Region", "RegionMatcher", "normalize", "split_kind"]
 
 KINDS = ("provinsi", "kabupaten", "kota")
 
 # Printed kind words, longest first, normalized to lower case and single spaces.
 _KIND_WORDS: tuple[tuple[str, str], ...] = tuple(sorted((
-    ("pemerintah provinsi", "provinsi"), ("pemprov", "provinsi"), ("propinsi", "provinsi"), ("provinsi", "provinsi"), ("prov", "provinsi"),
-    ("pemerintah kabupaten", "kabupaten"), ("pemerintah kab", "kabupaten"), ("pemkab", "kabupaten"),
+    ("pemerintah provinsi", "provinsi"), ("pemprov", "provinsi"), ("propinsi", "provinsi"), ("provinsi", "provinsi"),
+    ("prov", "provinsi"),
+    ("pemerintah kabupaten", "kabupaten"), ("pemerintah kab", "kabupaten"),
+    ("pemkab", "kabupaten"),
     ("kabupaten administrasi", "kabupaten"), ("kabupaten", "kabupaten"), ("kab", "kabupaten"),
     ("pemerintah kota", "kota"), ("pemkot", "kota"), ("kota administrasi", "kota"), ("kota", "kota"),
     ("pemda provinsi", "provinsi"), ("pemda kabupaten", "kabupaten"), ("pemda kab", "kabupaten"), ("pemda kota", "kota"),
@@ -127,11 +129,11 @@ class RegionMatcher:
             self._codes[region.code] = region
             self._add(_key(region.name), region)
         for spelling, code in aliases:  # a source's own spelling recorded on a region (skos:hiddenLabel)
-            region = self._codes.get(code)
-            if region is not None:
+            known = self._codes.get(code)
+            if known is not None:
                 kind, place = split_kind(spelling)
-                if kind in (None, region.kind) and place:
-                    self._add(_key(place), region)
+                if kind in (None, known.kind) and place:
+                    self._add(_key(place), known)
 
     def _add(self, key: str, region: Region) -> None:
         bucket = self._by_key.setdefault((region.kind, key), [])

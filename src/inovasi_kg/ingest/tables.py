@@ -205,7 +205,8 @@ def _names(row: Row, rows: Mapping[str, Row]) -> tuple[str, str]:
     region = rows.get(org.first("wilayah") or "") if org is not None else None
     if region is None:
         return str(row.first("nama_tercetak")), str(row.first("nama_tercetak"))
-    return " ".join(str(region.first("label_id")).split()), " ".join(str(region.first("label_en") or region.first("label_id")).split())
+    english = region.first("label_en") or region.first("label_id")
+    return " ".join(str(region.first("label_id")).split()), " ".join(str(english).split())
 
 
 def _result_label(row: Row, rows: Mapping[str, Row]) -> tuple[str, str]:

@@ -38,7 +38,8 @@ UI: dict[str, tuple[str, str]] = {
     "wins_per_year": ("Hasil penghargaan per tahun", "Award results per year"),
     "national_index": ("Inovasi dilaporkan per tahun (IID nasional)", "Innovations reported per year (national index)"),
     "province_wins": ("Kemenangan IGA per provinsi (provinsi beserta kabupaten/kotanya)",
-                      "IGA wins per province (the province and its regencies and cities)"), "api": ("API (OpenAPI)", "API (OpenAPI)"),
+                      "IGA wins per province (the province and its regencies and cities)"),
+    "api": ("API (OpenAPI)", "API (OpenAPI)"),
 }
 
 

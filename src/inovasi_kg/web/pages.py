@@ -199,7 +199,8 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
                 quotes.append({"text": row["teks"], "source": row["sumber"], "url": row["url"]})
     except QueryError:
         pass
-    awards, index, awards_svg = _region_history(kg, iri, types, lang)
+    type_iris = {t.object.value for t in kg.backend.triples(node, ox.NamedNode(_TYPE), None)}
+    awards, index, awards_svg = _region_history(kg, iri, type_iris, lang)
     title = next((x["text"] for x in labels if x["lang"] == lang and not x["alt"]), None) or \
         next((x["text"] for x in labels if not x["alt"]), None) or curie(iri)
     graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
@@ -210,12 +211,12 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
 _REGION_TYPES = {iris.ONTOLOGY_NS + c for c in ("PemerintahDaerah", "Provinsi", "Kabupaten", "Kota")}
 
 
-def _region_history(kg: KnowledgeGraph, iri: str, types: list[dict[str, Any]], lang: str
+def _region_history(kg: KnowledgeGraph, iri: str, types: set[str], lang: str
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """A region's (or its government's) IGA results and index over the years, and a chart of them."""
     from inovasi_kg.web.charts import bar_chart
 
-    if not {PREFIXES[t["curie"].split(":")[0]] + t["curie"].split(":")[1] for t in types if ":" in t["curie"]} & _REGION_TYPES:
+    if not types & _REGION_TYPES:
         return [], [], ""
     code = iri.rsplit("/", 1)[1].removeprefix("pemda-")
     try:
