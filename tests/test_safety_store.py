@@ -98,7 +98,7 @@ REFUSED: list[tuple[str, Callable[[Path], Path], str]] = [
     ("link to a user folder", _link_to_user_folder, "is a folder that is not an inovasi-kg store"),
     ("dangling link", _dangling_link, "which does not exist; refusing to create a store through it"),
     ("FIFO", _fifo, "is a FIFO, not an inovasi-kg store; refusing to touch it"),
-    ("the data folder", _data_folder, "is a folder that is not an inovasi-kg store (it holds 22 entries"),
+    ("the data folder", _data_folder, "is a folder that is not an inovasi-kg store (it holds 25 entries"),
     ("another tool's Oxigraph store", _old_oxigraph_store, "It looks like an Oxigraph store made by another tool"),
 ]
 

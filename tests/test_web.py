@@ -152,7 +152,7 @@ def test_truncation_is_said_in_a_header_and_the_body(settings: Settings) -> None
         link = ET.fromstring(x.content).find("{http://www.w3.org/2005/sparql-results#}head/"
                                              "{http://www.w3.org/2005/sparql-results#}link")
         assert link is not None and link.get("href") == "urn:inovasi-kg:truncated"
-        full = c.get("/sparql", params={"query": "SELECT ?r WHERE { ?r a ida:AnotasiMutu }"})
+        full = c.get("/sparql", params={"query": "SELECT ?r WHERE { ?r a ida:ObservasiIndikator }"})
         assert "x-sparql-truncated" not in full.headers and "truncated" not in full.json()
     finally:
         app.state.kg.close()

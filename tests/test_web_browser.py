@@ -72,7 +72,7 @@ def test_plain_form_works_without_javascript(browser: Any, live_server: str) -> 
     page = context.new_page()
     try:
         page.goto(live_server + "/editor")
-        page.locator("textarea[name=query]").fill("SELECT ?n WHERE { ?r ida:nomorPeringkat ?n } ORDER BY ?n")
+        page.locator("textarea[name=query]").fill("SELECT ?n WHERE { ?r a ida:Peringkat ; ida:nomorPeringkat ?n } ORDER BY ?n")
         page.locator("#query-form button").click()
         page.wait_for_selector("#results")
         assert page.locator("#results tbody tr").count() == 10
