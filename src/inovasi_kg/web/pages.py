@@ -351,7 +351,7 @@ async def home(request: Request) -> Response:
     province_svg = bar_chart([(r["provinsi"], float(r["kemenangan"]), False) for r in data["provinces"][:10]],
                              title=text("province_wins", lang))
     ours = [c for c in data["stats"] if c.iri.startswith(iris.ONTOLOGY_NS)]
-    top = [{"name": c.iri[len(iris.ONTOLOGY_NS):], "label": c.label or curie(c.iri), "count": c.count} for c in ours[:12]]
+    top = [{"name": c.iri[len(iris.ONTOLOGY_NS):], "label": c.label or curie(c.iri), "count": c.count} for c in ours[:20]]
     settings = request.app.state.settings
     origin = f"{request.url.scheme}://{request.url.netloc}"
     dumps = [{"name": f"inovasi-daerah.{ext}", "href": f"/dump/inovasi-daerah.{ext}"} for ext in ("ttl", "nt", "jsonld", "rdf")]
