@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from inovasi_kg.core.errors import LimitExceeded, StoreError
-from inovasi_kg.store.remote import RemoteBackend, mask
+from inovasi_kg.store.remote import RemoteBackend, ServerRefused, mask
 from safety import ENTRY
 
 ROW = (b'{"s":{"type":"uri","value":"http://example.org/s"},"n":{"type":"literal","value":"1",'
@@ -108,6 +108,16 @@ class Fake:
         elif path == "/truncated":  # promises 5000 bytes, sends part of the results, hangs up
             head("200 OK", results, "Content-Length: 5000\r\n")
             out.write(HEAD + ROW + b"," + ROW[:40])
+        elif path in ("/long-refusal", "/long-refusal-endless"):  # a message, then the query echoed at length
+            status = "500 SPARQL Request Failed" if path == "/long-refusal" else "400 Bad Request"
+            message = b"Virtuoso 40005 Error SR325: Transaction aborted\n\nSPARQL query:\nINSERT DATA { "
+            if path == "/long-refusal":
+                echo = b"<urn:s> <urn:p> \"" + b"x" * 300_000 + b"\" . }"
+                head(status, "text/plain", f"Content-Length: {len(message) + len(echo)}\r\n")
+                out.write(message + echo)
+            else:
+                head(status, "text/plain")
+                endless(message, b"<urn:s> <urn:p> <urn:o> . ")
         elif path == "/same-origin":
             head("307 Temporary Redirect", "text/plain", "Location: /good\r\nContent-Length: 0\r\n")
         elif path == "/loop":
@@ -191,6 +201,20 @@ def test_broken_answers_are_one_clear_error(fake: Fake, path: str, message: str)
         with pytest.raises(StoreError, match=message) as caught:
             backend.query("SELECT * WHERE { ?s ?p ?o }")
         assert "\n" not in str(caught.value) and "s3cret-pw" not in str(caught.value)
+    finally:
+        backend.close()
+
+
+@pytest.mark.parametrize("path,status", [("/long-refusal", 500), ("/long-refusal-endless", 400)])
+def test_a_refusal_longer_than_the_error_cap_keeps_its_message(fake: Fake, path: str, status: int) -> None:
+    # Virtuoso puts its message first and echoes the whole update after it: a refused batch of a push
+    # answers with hundreds of kB; the message (which says whether a smaller batch may pass) must survive
+    backend = _backend(fake, path, timeout=10)
+    try:
+        with pytest.raises(ServerRefused) as caught:
+            backend.update("INSERT DATA { <urn:s> <urn:p> <urn:o> }")
+        assert str(caught.value) == (f"the SPARQL server refused the query (HTTP {status}): Virtuoso 40005 Error "
+                                     f"SR325: Transaction aborted")
     finally:
         backend.close()
 

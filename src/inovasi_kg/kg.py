@@ -30,7 +30,7 @@ from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import Settings, take_language
 from inovasi_kg.core.terms import fold
 from inovasi_kg.sparql.named import NamedQuery, catalogue, closest, resolve_iri
-from inovasi_kg.sparql.policy import check_query, looks_light, reads_store
+from inovasi_kg.sparql.policy import check_query, looks_light, may_need_no_store, reads_store
 from inovasi_kg.sparql.result import QueryResult
 from inovasi_kg.store.base import Backend
 from inovasi_kg.store.open import open_backend
@@ -176,7 +176,10 @@ class KnowledgeGraph:
 
     def store_free(self, text: str) -> bool:
         """Whether an ad-hoc query needs nothing from the store (`ASK {}`): it then runs in this process.
-        False for a query that is refused or bad (running it gives the error)."""
+        False for a query that is refused or bad (running it gives the error), and, without parsing, for
+        one with anything in a group (policy.may_need_no_store)."""
+        if not may_need_no_store(text):
+            return False
         try:
             return not reads_store(check_query(text, allow_service=self.settings.allow_service, protocol_dataset=True))
         except QueryError:

@@ -18,7 +18,7 @@ from typing import Any
 from inovasi_kg.core.errors import QueryError
 from inovasi_kg.sparql.text import prologue
 
-__all__ = ["check_query", "located_syntax_error", "reads_store"]
+__all__ = ["check_query", "located_syntax_error", "may_need_no_store", "reads_store"]
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -120,6 +120,23 @@ def reads_store(text: str) -> bool:
     (False, True)
     """
     return any(node.name in _READS for node in _walk(_parse(text)))
+
+
+_EMPTY_GROUP = re.compile(r"\{\s*\}")
+
+
+def may_need_no_store(text: str) -> bool:
+    """A look at the text before any parsing: whether every group of the query is empty, so that it may
+    need nothing from the store (`ASK {}`, `SELECT (1 AS ?x) {}`). Parsing takes milliseconds under the
+    parser's lock, and a burst of queries that the admission gate refuses must not wait on it; a query
+    with anything in a group (a BIND alone too) is taken to read the store and goes to the gate.
+
+    >>> may_need_no_store("ASK { }"), may_need_no_store("SELECT (1 AS ?x) WHERE {}")
+    (True, True)
+    >>> may_need_no_store("ASK { ?a ?b ?c }"), may_need_no_store("SELECT * { { } ?s ?p ?o }")
+    (False, False)
+    """
+    return "{" in text and "{" not in _EMPTY_GROUP.sub("", text)
 
 
 @functools.lru_cache(maxsize=1024)

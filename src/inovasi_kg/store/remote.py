@@ -540,11 +540,17 @@ class _Body:
         return out
 
     def read_capped(self) -> str:
-        """The body as text, however much was allowed (for error messages)."""
+        """The body's first `cap` bytes as text (for error messages: Virtuoso puts its message first and
+        then echoes the whole query, so a long update's refusal is far longer than the cap)."""
+        out = bytearray(self.pending)
         try:
-            return self.read().decode("utf-8", "replace")
-        except StoreError:
-            return self.pending.decode("utf-8", "replace")
+            for chunk in self.chunks:
+                out += self.decoded(chunk)
+                if len(out) >= self.cap:
+                    break
+        except httpx.HTTPError:
+            pass  # what arrived before the break still names the error
+        return bytes(out[:self.cap]).decode("utf-8", "replace")
 
 
 def _decoded(response: httpx.Response) -> Callable[[bytes], bytes]:
