@@ -24,6 +24,7 @@ from inovasi_kg.sparql.named import catalogue, parse_header
 
 BASE = "https://w3id.org/inovasi-daerah/"
 IDA = BASE + "ontology#"
+KODE = BASE + "kode/"
 
 
 def expand(name: str) -> str:
@@ -212,6 +213,14 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
             ("keluar", IDA + "mendukungPenghargaan", BASE + "id/edisi-penghargaan/iga-2017"),
             ("keluar", IDA + "pengelola", BASE + "id/organisasi/33.71.bappeda"),
             ("masuk", IDA + "sasaranAnotasi", BASE + "id/penafsiran/tafsir.inovasi-iga-2017")]),
+    ],
+    "konsep-skema": [
+        ({"skema": "kode:bentuk-inovasi"}, ("konsep", "notasi", "label"),
+         [(KODE + "bentuk-inovasi/lainnya", "lainnya", "Inovasi Daerah lainnya"),
+          (KODE + "bentuk-inovasi/pelayanan-publik", "pelayanan-publik", "Pelayanan Publik"),
+          (KODE + "bentuk-inovasi/tata-kelola-pemerintahan", "tata-kelola-pemerintahan", "Tata Kelola Pemerintahan")]),
+        ({"skema": "kode:status-hasil", "lang": "en"}, ("notasi", "label"),
+         [("nominasi", "Nominee"), ("pemenang", "Winner")]),
     ],
     "jumlah-per-kelas": [
         ({}, ("kelas", "jumlah"), [(IDA + k, n) for k, n in [

@@ -397,7 +397,53 @@ def test_language_switch_is_kept_across_pages(client: Client) -> None:
     browser = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
     assert '<html lang="en">' in browser.text
     switch = re.search(r'id="lang-switch" href="([^"]+)"', client.get("/search", params={"q": "kota"}).text).group(1)  # type: ignore[union-attr]
-    assert switch == "/search?q=kota&amp;lang=en"
+    assert switch == "/bahasa/en?kembali=%2Fsearch%3Fq%3Dkota"
+
+
+def test_the_switch_sets_the_cookie_and_comes_back_to_the_same_page(client: Client) -> None:
+    back = client.get("/bahasa/en", params={"kembali": "/queries/inovasi-per-kategori?lang=id&kategori="},
+                      follow_redirects=False)
+    assert back.status_code == 303 and back.headers["location"] == "/queries/inovasi-per-kategori?lang=id&kategori="
+    assert back.headers["cache-control"] == "no-store" and "lang=en;" in back.headers["set-cookie"]
+    assert client.get("/bahasa/id", follow_redirects=False).headers["location"] == "/"
+    unknown = client.get("/bahasa/fr", follow_redirects=False)
+    assert unknown.status_code == 404 and unknown.json()["error"]["message"] == "no interface language 'fr'; the site speaks id, en"
+
+
+@pytest.mark.parametrize("elsewhere", ["//evil.example/", "https://evil.example/", "evil.example", "/\\evil.example",
+                                       "\\/evil.example", "/x\r\nSet-Cookie: a=b", "javascript:alert(1)", ""])
+def test_the_switch_never_sends_anyone_to_another_host(client: Client, elsewhere: str) -> None:
+    response = client.get("/bahasa/en", params={"kembali": elsewhere}, follow_redirects=False)
+    if elsewhere == "":
+        assert response.status_code == 303 and response.headers["location"] == "/"
+        return
+    assert response.status_code == 400 and "set-cookie" not in response.headers
+    assert response.json()["error"]["message"] == "kembali must be a path of this site, such as /queries (never another host)"
+
+
+def test_a_query_pages_lang_is_the_label_language_not_the_sites(client: Client) -> None:
+    page = client.get("/queries/inovasi-per-kategori", params={"lang": "en"}, headers={**HTML, "cookie": "lang=id"})
+    assert page.status_code == 200 and '<html lang="id">' in page.text and "set-cookie" not in page.headers
+    assert "Public service" in page.text and "<h1>Inovasi per kategori</h1>" in page.text
+    assert '<option value="en" selected>Inggris</option>' in page.text
+    switch = re.search(r'id="lang-switch" href="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    assert switch == "/bahasa/en?kembali=%2Fqueries%2Finovasi-per-kategori%3Flang%3Den"
+    english = client.get("/queries/inovasi-per-kategori", headers={**HTML, "cookie": "lang=en"})
+    assert "<h1>Innovations by category</h1>" in english.text and "A concept of the innovation-form scheme" in english.text
+    assert '<option value="bentuk-inovasi:pelayanan-publik">Public service (pelayanan-publik)</option>' in english.text
+    indonesian = client.get("/queries/inovasi-per-kategori", headers={**HTML, "cookie": "lang=id"})
+    assert "Sebuah konsep dari skema bentuk inovasi" in indonesian.text and "(semua)" in indonesian.text
+
+
+def test_a_query_page_with_empty_fields_or_a_bad_concept(client: Client) -> None:
+    empty = client.get("/queries/inovasi-per-kategori", params={"kategori": ""}, headers=HTML)
+    assert empty.status_code == 200 and 'class="count">8 ' in empty.text
+    for value, message in [("xx:yy", "unknown prefix &#39;xx:&#39; in &#39;xx:yy&#39;"),
+                           ("nope", "bentuk-inovasi:nope is not a concept of the code list kode:bentuk-inovasi")]:
+        page = client.get("/queries/inovasi-per-kategori", params={"kategori": value}, headers=HTML)
+        assert page.status_code == 400 and message in page.text
+        data = client.get("/queries/inovasi-per-kategori.json", params={"kategori": value})
+        assert data.status_code == 400 and data.json()["error"]["message"].startswith("parameter 'kategori': ")
 
 
 # --- security ---------------------------------------------------------------------------------------------

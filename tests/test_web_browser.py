@@ -132,3 +132,57 @@ def test_the_entity_page_shows_its_neighbourhood_frame(site: Site) -> None:
     assert inner.evaluate("window.graphNodes.length") > 1
     assert frame.locator("canvas").count() >= 1
     assert refused == [] and site.external == [] and site.errors == []
+
+
+def test_a_query_form_with_its_optional_field_left_empty_gives_every_row(site: Site) -> None:
+    """The form sends its empty fields (`?kategori=`): that is no value, not a filter matching nothing;
+    a code list's concepts are offered to pick from, in the site's language."""
+    page = site.page
+    page.goto(site.origin + "/queries/inovasi-per-kategori")
+    picker = page.locator("select[name=kategori]")
+    options = picker.locator("option").all_inner_texts()
+    assert options == ["(semua)", "Inovasi Daerah lainnya (lainnya)", "Pelayanan Publik (pelayanan-publik)",
+                       "Tata Kelola Pemerintahan (tata-kelola-pemerintahan)"]
+    with page.expect_navigation():
+        page.locator("#query-form button").click()
+    assert "kategori=" in page.url
+    assert page.locator("#results tbody tr").count() == 8
+    picker = page.locator("select[name=kategori]")
+    picker.select_option("bentuk-inovasi:pelayanan-publik")
+    with page.expect_navigation():
+        page.locator("#query-form button").click()
+    assert page.locator("#results tbody tr").count() == 6
+    assert page.locator("select[name=kategori]").input_value() == "bentuk-inovasi:pelayanan-publik"
+    assert site.external == [] and site.errors == []
+
+
+def test_a_query_pages_label_language_leaves_the_site_language_alone(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/queries/inovasi-per-kategori")
+    page.locator("select[name=lang]").select_option("en")
+    with page.expect_navigation():
+        page.locator("#query-form button").click()
+    assert page.locator("html").get_attribute("lang") == "id"  # the page stays Indonesian
+    assert page.locator("#query-form button").inner_text() == "Jalankan"
+    assert "Public service" in page.locator("#results").inner_text()  # the labels are English
+    page.locator("nav a[href='/queries']").click()
+    page.wait_for_url("**/queries")
+    assert page.locator("html").get_attribute("lang") == "id" and page.locator("h1").inner_text() == "Kueri bernama"
+    # the switch changes the site and comes back to the same query, labels as they were
+    page.goto(site.origin + "/queries/inovasi-per-kategori?lang=en")
+    page.locator("#lang-switch").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert urlparse(page.url).path == "/queries/inovasi-per-kategori" and "lang=en" in page.url
+    assert page.locator("#query-form button").inner_text() == "Run"
+    assert page.locator("h1").inner_text() == "Innovations by category"
+    assert site.external == [] and site.errors == []
+
+
+def test_query_descriptions_and_help_follow_the_site_language(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/queries/indikator-ekonomi")
+    assert page.locator("main p").first.inner_text().startswith("Observasi indikator")
+    assert "Batasi pada satu daerah" in page.locator("#query-form").inner_text()
+    page.locator("#lang-switch").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert "Limit to one region" in page.locator("#query-form").inner_text()

@@ -174,6 +174,15 @@ class KnowledgeGraph:
                                  lang=lang or self.settings.lang, max_rows=self.settings.max_rows,
                                  timeout=self.settings.query_timeout)
 
+    def concepts(self, scheme: str) -> list[dict[str, Any]]:
+        """The concepts of a code list (a prefix of core/prefixes.py SCHEMES): konsep, notasi, label in
+        this facade's language; kept per store generation."""
+        from inovasi_kg.store.query import concepts
+
+        lang, limit = self.settings.lang, self.settings.query_timeout
+        return list(self._memo.get(self.backend, f"concepts:{scheme}:{lang}",
+                                   lambda: concepts(self.backend, scheme, lang, timeout=limit)))
+
     def store_free(self, text: str) -> bool:
         """Whether an ad-hoc query needs nothing from the store (`ASK {}`): it then runs in this process.
         False for a query that is refused or bad (running it gives the error), and, without parsing, for

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from inovasi_kg.core.iris import KODE_NS, ONTOLOGY_NS
 
-__all__ = ["NAMESPACES", "PREFIXES", "curie"]
+__all__ = ["NAMESPACES", "PREFIXES", "SCHEMES", "curie"]
 
-_SCHEMES = ("bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan", "inisiator",
+SCHEMES = ("bentuk-inovasi", "jenis-perangkat-daerah", "jenis-produk-hukum", "kategori-penghargaan", "inisiator",
             "indikator", "satuan", "agregasi", "tingkat-sasaran", "status-hasil", "ukuran-iid", "lingkup-pemda",
             "predikat-iid")
 
 PREFIXES: dict[str, str] = {
     "ida": ONTOLOGY_NS,
     "kode": KODE_NS,
-    **{scheme: f"{KODE_NS}{scheme}/" for scheme in _SCHEMES},
+    **{scheme: f"{KODE_NS}{scheme}/" for scheme in SCHEMES},
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

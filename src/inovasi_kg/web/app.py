@@ -112,6 +112,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         Route("/sparql", protocol.sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/sparql/", protocol.sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/editor", pages.editor_page),
+        Route("/bahasa/{lang}", pages.choose_language),
         Route("/queries", pages.query_list),
         Route("/queries.json", portal.queries_json),
         Route("/queries.ttl", portal.queries_rdf),

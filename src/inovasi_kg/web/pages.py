@@ -54,19 +54,23 @@ def _templates() -> Any:
 _ENV: Any = None
 
 
-def render(request: Request, template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A page in `lang`; `?lang=` is remembered in a cookie for the next pages."""
+def render(request: Request, template: str, lang: str, status: int = 200, *, lang_is_a_parameter: bool = False,
+           **context: Any) -> HTMLResponse:
+    """A page in `lang`; `?lang=` is remembered in a cookie for the next pages, except where `lang` is a
+    parameter of the page's own (a named query's label language: `lang_is_a_parameter`). The language
+    switch goes through /bahasa/LANG, which sets the cookie and comes back to this page as it is."""
     global _ENV
     if _ENV is None:
         _ENV = _templates()
     context.setdefault("alternates", [])
     other = "id" if lang == "en" else "en"
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    switch = request.url.path + "?" + urlencode([*kept, ("lang", other)])
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang" or lang_is_a_parameter]
+    back = request.url.path + ("?" + urlencode(kept) if kept else "")
+    switch = f"/bahasa/{other}?" + urlencode({"kembali": back})
     html = _ENV.get_template(template).render(lang=lang, t=lambda key: text(key, lang), switch_href=switch, **context)
     response = HTMLResponse(html, status_code=status)
     asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
+    if asked in LANGUAGES and not lang_is_a_parameter:
         response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="lax")
     response.headers["Content-Language"] = lang
     return response
@@ -515,7 +519,7 @@ async def query_list(request: Request) -> Response:
     given = params(request, {"lang"})
     lang = language(request, first(given, "lang"))
     kg = _kg(request, lang)
-    items = [{"href": f"/queries/{q.name}", "label": q.title_en if lang == "en" else q.title_id, "note": q.description}
+    items = [{"href": f"/queries/{q.name}", "label": q.title_in(lang), "note": q.description_in(lang)}
              for q in kg.named_queries.values()]
     return render(request, "list.html", lang, heading=text("queries", lang), items=items, q=None)
 
@@ -553,9 +557,10 @@ async def query_page(request: Request) -> Response:
         return await not_found(request)
     declared = [p.name for p in query.parameters]
     given = params(request, {*declared, "lang"})
-    lang = language(request, first(given, "lang"))
-    kg = _kg(request, lang)
-    values = {k: v[0] for k, v in given.items() if k != "lang"}
+    labels = first(given, "lang")  # the query's label language: the page's own language is the site's
+    lang = language(request, labels if ext in ("json", "csv", "tsv") else None)
+    kg = _kg(request, labels if labels in LANGUAGES else lang)
+    values = {k: v[0] for k, v in given.items() if k != "lang" and v[0].strip()}  # an empty field is no value
     if ext in ("json", "csv", "tsv"):
         result, ms = await blocking(request, kg.query, name, **values)
         fmt = by_name(ext, (RESULTS,))
@@ -570,17 +575,44 @@ async def query_page(request: Request) -> Response:
             table = _table(request, result)
         except QueryError as err:
             error = str(err)
-    form = [{"name": p.name, "type": p.type, "optional": p.optional or p.default is not None, "help": p.help,
-             "value": values.get(p.name, ""), "placeholder": (p.default or "").replace("{base}", kg.settings.base_iri)}
-            for p in query.parameters if p.type != "lang"]
-    query_string = ("?" + urlencode(values)) if values else ""
+    form = []
+    for p in query.parameters:
+        if p.type == "lang":
+            continue
+        field = {"name": p.name, "type": p.type, "optional": p.optional or p.default is not None,
+                 "help": p.help_in(lang), "value": values.get(p.name, ""),
+                 "placeholder": (p.default or "").replace("{base}", kg.settings.base_iri), "choices": None}
+        if p.scheme is not None:  # a code list: its concepts to pick from (with "any" when optional)
+            known, _ = await blocking(request, _kg(request, lang).concepts, p.scheme)  # in the page's language
+            field["choices"] = [{"value": curie(c["konsep"]), "label": f'{c["label"] or c["notasi"]} ({c["notasi"]})'}
+                                for c in known]
+            field["value"] = _as_curie(values.get(p.name, ""), p.scheme)
+        form.append(field)
+    languages = [{"value": code, "label": text(f"lang_{code}", lang), "chosen": code == (labels or lang)}
+                 for code in LANGUAGES] if any(p.type == "lang" for p in query.parameters) else []
+    shown = {**values, **({"lang": labels} if labels else {})}
+    query_string = ("?" + urlencode(shown)) if shown else ""
     alternates = [{"name": e, "type": by_name(e, (RESULTS,)).media_type, "href": f"/queries/{name}.{e}{query_string}"}
                   for e in ("json", "csv", "tsv")]
-    title = query.title_en if lang == "en" else query.title_id
-    response = render(request, "query.html", lang, status=400 if error else 200, title=title,
-                      description=query.description, parameters=form, sparql=query.text, editable=False,
-                      action=f"/queries/{name}", result=table, error=error, alternates=alternates, yasgui=False)
+    response = render(request, "query.html", lang, status=400 if error else 200, lang_is_a_parameter=True,
+                      title=query.title_in(lang), description=query.description_in(lang), parameters=form,
+                      languages=languages, sparql=query.text, editable=False, action=f"/queries/{name}",
+                      result=table, error=error, alternates=alternates, yasgui=False)
     return timing(response, ms)
+
+
+def _as_curie(value: str, scheme: str) -> str:
+    """A parameter's value as the CURIE the code list's picker names it by (a bare notation, a CURIE
+    or a full IRI of the scheme's namespace); anything else as given."""
+    value = value.strip()
+    namespace = PREFIXES[scheme]
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if value.startswith(namespace):
+        return f"{scheme}:{value[len(namespace):]}"
+    if value and ":" not in value and "/" not in value:
+        return f"{scheme}:{value}"
+    return value
 
 
 def yasgui_installed() -> bool:
@@ -618,3 +650,19 @@ async def editor_page(request: Request) -> Response:
 
 def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
+
+
+async def choose_language(request: Request) -> Response:
+    """/bahasa/LANG?kembali=PATH: the language switch. Remembers LANG in the cookie and goes back to
+    PATH (a path of this site only: never another host), so a page's own `lang` parameter (a named
+    query's label language) is never what chooses the site's language."""
+    chosen = request.path_params["lang"]
+    if chosen not in LANGUAGES:
+        raise HTTPError(404, f"no interface language {chosen!r}; the site speaks {', '.join(LANGUAGES)}")
+    given = params(request, {"kembali"})
+    back = first(given, "kembali") or "/"
+    if not back.startswith("/") or back.startswith("//") or "\\" in back or any(ord(c) < 32 for c in back):
+        raise HTTPError(400, "kembali must be a path of this site, such as /queries (never another host)")
+    response = RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
+    response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="lax")
+    return response

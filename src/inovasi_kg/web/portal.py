@@ -116,8 +116,10 @@ def _query_entries(request: Request) -> list[dict[str, Any]]:
     out = []
     for q in kg.named_queries.values():
         out.append({"name": q.name, "title": {"id": q.title_id, "en": q.title_en}, "description": q.description,
+                    "description_id": q.description_id,
                     "parameters": [{"name": p.name, "type": p.type, "optional": p.optional, "default": p.default,
-                                    "help": p.help} for p in q.parameters],
+                                    "help": p.help, "help_id": p.help_id, "scheme": p.scheme and f"kode:{p.scheme}"}
+                                   for p in q.parameters],
                     "sparql": q.text, "page": f"/queries/{q.name}",
                     "results": {e: f"/queries/{q.name}.{e}" for e in ("json", "csv", "tsv")}})
     return out
@@ -142,6 +144,7 @@ async def queries_rdf(request: Request) -> Response:
             ox.Triple(s, _N(PREFIXES["rdfs"] + "label"), ox.Literal(q["title"]["id"], language="id")),
             ox.Triple(s, _N(PREFIXES["rdfs"] + "label"), ox.Literal(q["title"]["en"], language="en")),
             ox.Triple(s, _N(PREFIXES["rdfs"] + "comment"), ox.Literal(q["description"], language="en")),
+            ox.Triple(s, _N(PREFIXES["rdfs"] + "comment"), ox.Literal(q["description_id"], language="id")),
             ox.Triple(s, _N(PREFIXES["schema"] + "target"), _N(origin + "/sparql")),
         ]
         for prefix, ns in PREFIXES.items():
@@ -166,7 +169,10 @@ async def openapi(request: Request) -> Response:
     paths: dict[str, Any] = {}
     for q in _query_entries(request):
         parameters = [{"name": p["name"], "in": "query", "required": not p["optional"] and p["default"] is None
-                       and p["type"] != "lang", "description": p["help"], "schema": _TYPES[p["type"]]}
+                       and p["type"] != "lang", "schema": _TYPES[p["type"]],
+                       "description": p["help"] + (f" A concept of the code list {p['scheme']} (its notation, CURIE or "
+                                                   f"IRI): /queries/konsep-skema?skema={p['scheme']} lists them."
+                                                   if p["scheme"] else "")}
                       for p in q["parameters"]]
         for ext in ("json", "csv", "tsv"):
             media = by_name(ext, (RESULTS,)).media_type
