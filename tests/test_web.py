@@ -22,6 +22,7 @@ from inovasi_kg.web import create_app
 
 BASE = "https://w3id.org/inovasi-daerah/"
 BALITBANG = "/id/organisasi/33.71.balitbang"
+PROV, IDA = "http://www.w3.org/ns/prov#", BASE + "ontology#"
 
 
 @pytest.fixture(scope="module")
@@ -492,3 +493,38 @@ def test_errors_show_no_file_path(tmp_path: Any, settings: Settings) -> None:
         assert r.json()["error"]["message"].startswith("the store is not available")
     finally:
         app.state.kg.close()
+
+
+def _rows_of(page: str) -> list[tuple[str, str]]:
+    rows = re.findall(r'<tr><th title="([^"]+)">.*?</th><td>(.*?)</td></tr>', page)
+    return [(p, re.sub(r"<[^>]+>", "", v)) for p, v in rows]
+
+
+def test_an_entity_page_shows_each_fact_once(client: Client, kg: KnowledgeGraph) -> None:
+    """Materialized super-properties fold into the row of the property that states the value (named on
+    it), and each quote shows once, in the quotes section (not again as kutipanSumber, wasDerivedFrom,
+    wasInfluencedBy)."""
+    supers = kg.superproperties()
+    nodes = [r["s"] for r in kg.sparql("SELECT ?s WHERE { VALUES ?c { ida:InovasiDaerah ida:PerangkatDaerah "
+                                       "ida:Peringkat } ?s a ?c } ORDER BY ?s").values()] + [BASE + "id/wilayah/33.71"]
+    assert len(nodes) == 8 + 6 + 10 + 1
+    for node in nodes:
+        page = client.get(node.removeprefix(BASE.rstrip("/")), headers=HTML).text
+        rows = _rows_of(page)
+        assert len(rows) == len(set(rows)), node
+        for p, value in rows:
+            implied = [q for q, v in rows if v == value and q != p and q in supers.get(p, ())]
+            assert implied == [], (node, p, implied)
+        assert not {p for p, _ in rows} & {PROV + "wasDerivedFrom", PROV + "wasInfluencedBy", IDA + "kutipanSumber"}
+        quotes = re.findall(r"<blockquote[^>]*>(.*?)<footer", page, re.S)
+        assert len(quotes) == len(set(quotes)), node
+        for quote in quotes:
+            assert page.count(quote.strip("“”")) == 1, (node, quote[:60])
+
+
+def test_the_folded_super_properties_are_named_on_their_row(client: Client) -> None:
+    page = client.get(BALITBANG, headers=HTML).text
+    assert '>keterangan <small class="also">(dct:description)</small></th>' in page
+    assert '>induk organisasi <small class="also">(org:subOrganizationOf)</small></th>' in page
+    assert "prov#wasDerivedFrom" not in page and "ontology#kutipanSumber" not in page
+    assert len(re.findall("<blockquote", page)) == 6

@@ -288,6 +288,31 @@ class KnowledgeGraph:
         return list(self._memo.get(self.backend, "catalog",
                                    lambda: catalog_only(list(self.backend.triples()), self.settings.base_iri)))
 
+    def superproperties(self) -> dict[str, frozenset[str]]:
+        """Each property's super-properties (rdfs:subPropertyOf in the store, closed transitively), with
+        the one rule materialization adds: a quote (ida:kutipanSumber) is also prov:wasDerivedFrom
+        (rdf/materialize.py). What the build materialized from a triple is found from these."""
+        def compute() -> dict[str, frozenset[str]]:
+            direct: dict[str, set[str]] = {}
+            sub = ox.NamedNode(PREFIXES["rdfs"] + "subPropertyOf")
+            for t in self.backend.triples(None, sub, None):
+                if isinstance(t.object, ox.NamedNode) and t.subject.value != t.object.value:
+                    direct.setdefault(t.subject.value, set()).add(t.object.value)
+            direct.setdefault(iris.ONTOLOGY_NS + "kutipanSumber", set()).add(PREFIXES["prov"] + "wasDerivedFrom")
+            closed: dict[str, frozenset[str]] = {}
+            for start in direct:
+                seen: set[str] = set()
+                todo = list(direct[start])
+                while todo:
+                    up = todo.pop()
+                    if up not in seen and up != start:
+                        seen.add(up)
+                        todo.extend(direct.get(up, ()))
+                closed[start] = frozenset(seen)
+            return closed
+
+        return dict(self._memo.get(self.backend, "superproperties", compute))
+
     def ontology_terms(self) -> list[ox.Triple]:
         """The triples about the ontology and its terms (subjects in the ontology's namespace), sorted."""
         ontology = iris.ONTOLOGY_NS.rstrip("#")

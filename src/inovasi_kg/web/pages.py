@@ -40,6 +40,7 @@ __all__ = ["class_page", "code_page", "editor_page", "graph_page", "home", "not_
 
 _PREF, _ALT = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
 _TYPE, _RDFS_LABEL = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label"
+_QUOTE = iris.ONTOLOGY_NS + "kutipanSumber"  # shown once, in the page's quotes section
 _SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 PAGE_SIZE = 50
 
@@ -182,7 +183,9 @@ async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang
 
 def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict[str, Any]:
     node = ox.NamedNode(iri)
-    labels, types, props, inbound = [], [], [], []
+    labels: list[dict[str, Any]] = []
+    types: list[dict[str, Any]] = []
+    props: list[tuple[str, Any]] = []
     for t in sorted(kg.backend.triples(node, None, None), key=str):
         p, o = t.predicate.value, t.object
         if p in (_PREF, _ALT) and isinstance(o, ox.Literal):
@@ -193,13 +196,16 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
                 href = "/class/" + o.value[len(iris.ONTOLOGY_NS):]
             types.append({"curie": curie(o.value), "label": _label(kg, o.value, lang), "href": href})
         elif p != _RDFS_LABEL:
-            props.append(_cell(request, kg, p, o, lang))
-    for t in sorted(kg.backend.triples(None, None, node), key=str):
-        inbound.append(_cell(request, kg, t.predicate.value, t.subject, lang))
-    quotes = []
+            props.append((p, o))
+    supers = kg.superproperties()
+    outbound = [_cell(request, kg, p, o, lang, also) for p, o, also in _fold(props, supers) if p != _QUOTE]
+    inbound = [_cell(request, kg, p, s, lang, also) for p, s, also in
+               _fold([(t.predicate.value, t.subject) for t in sorted(kg.backend.triples(None, None, node), key=str)], supers)]
+    quotes, seen = [], set()
     try:
         for row in kg.query("provenans", simpul=iri).values():
-            if row["teks"]:
+            if row["teks"] and (row["teks"], row["sumber"]) not in seen:  # one quote may back several facts
+                seen.add((row["teks"], row["sumber"]))
                 quotes.append({"text": row["teks"], "source": row["sumber"], "url": row["url"]})
     except QueryError:
         pass
@@ -208,7 +214,7 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
     title = next((x["text"] for x in labels if x["lang"] == lang and not x["alt"]), None) or \
         next((x["text"] for x in labels if not x["alt"]), None) or curie(iri)
     graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
-    return {"iri": iri, "title": title, "labels": labels, "types": types, "properties": props, "inbound": inbound,
+    return {"iri": iri, "title": title, "labels": labels, "types": types, "properties": outbound, "inbound": inbound,
             "quotes": quotes, "graph_href": graph, "awards": awards, "index": index, "awards_svg": awards_svg}
 
 
@@ -242,12 +248,29 @@ def _region_history(kg: KnowledgeGraph, iri: str, types: set[str], lang: str
     return awards, index, svg
 
 
-def _cell(request: Request, kg: KnowledgeGraph, predicate: str, term: Any, lang: str) -> dict[str, Any]:
+def _fold(pairs: list[tuple[str, Any]], supers: dict[str, frozenset[str]]) -> list[tuple[str, Any, list[str]]]:
+    """(predicate, value) pairs with the ones materialized from another pair folded into it: a value
+    stated by ida:keterangan is not shown again as dct:description (its super-property), but named on
+    the keterangan row. Each row: predicate, value, the super-properties folded into it (CURIEs)."""
+    by_value: dict[Any, set[str]] = {}
+    for p, o in pairs:
+        by_value.setdefault(o, set()).add(p)
+    rows = []
+    for p, o in pairs:
+        if any(p in supers.get(q, ()) for q in by_value[o] if q != p):
+            continue  # implied by a more specific property with the same value
+        rows.append((p, o, sorted(curie(q) for q in by_value[o] if q in supers.get(p, ()))))
+    return rows
+
+
+def _cell(request: Request, kg: KnowledgeGraph, predicate: str, term: Any, lang: str,
+          also: list[str] | None = None) -> dict[str, Any]:
     label = _label(kg, predicate, lang)
+    common = {"iri": predicate, "label": label, "curie": curie(predicate), "also": also or []}
     if isinstance(term, ox.Literal):
         value = term.value + (f" @{term.language}" if term.language else "")
-        return {"iri": predicate, "label": label, "value": value, "href": None}
-    return {"iri": predicate, "label": label, "value": _label(kg, term.value, lang), "href": page_of(request, term.value)}
+        return {**common, "value": value, "href": None}
+    return {**common, "value": _label(kg, term.value, lang), "href": page_of(request, term.value)}
 
 
 async def not_found(request: Request) -> Response:
