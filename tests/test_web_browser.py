@@ -186,3 +186,54 @@ def test_query_descriptions_and_help_follow_the_site_language(site: Site) -> Non
     page.locator("#lang-switch").click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert "Limit to one region" in page.locator("#query-form").inner_text()
+
+
+def _editor(site: Site) -> Any:
+    from inovasi_kg.web.pages import yasgui_installed
+
+    if not yasgui_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the YASGUI assets are missing (make assets)")
+        pytest.skip("the YASGUI assets are not installed (make assets)")
+    page = site.page
+    page.goto(site.origin + "/editor")
+    page.wait_for_function("typeof Yasgui !== 'undefined' && document.querySelector('.yasqe') !== null", timeout=30_000)
+    return page
+
+
+def _run(page: Any, query: str | None = None) -> str:
+    if query is not None:
+        page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+    page.locator(".yasqe_queryButton").first.click()
+    page.locator(".yasr_response_chip, .yasr table tbody tr, .yasr .errorResult").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    return str(page.locator(".yasr").inner_text())
+
+
+@pytest.mark.parametrize("query,shown", [
+    ("SELECT * WHERE { ?s ?p }", "SPARQL syntax error at line 1, column 25"),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "this endpoint only reads: SPARQL Update is not accepted here"),
+])
+def test_the_editor_shows_the_servers_error(site: Site, query: str, shown: str) -> None:
+    page = _editor(site)
+    assert shown in _run(page, query)
+    assert site.errors == []  # YASGUI built `new URL("/sparql")` and failed before it showed anything
+
+
+def test_the_editors_first_tab_answers_with_its_labels(site: Site) -> None:
+    """The named queries as tabs come with their parameters bound (the label language, the defaults):
+    the class statistics' names are filled, not 88 empty cells."""
+    page = _editor(site)
+    assert "VALUES" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    _run(page)
+    page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+    rows = page.evaluate("""() => {
+        const head = Array.from(document.querySelectorAll('.yasr table thead th')).map(th => th.innerText.trim());
+        const [kelas, nama] = [head.indexOf('kelas'), head.indexOf('nama')];
+        return Array.from(document.querySelectorAll('.yasr table tbody tr')).map(
+            tr => [tr.children[kelas].innerText.trim(), tr.children[nama].innerText.trim()]);
+    }""")
+    ours = {k: n for k, n in rows if k.startswith("ida:")}  # the ontology labels its own classes
+    assert len(ours) >= 10 and all(ours.values()), rows[:5]  # (the table's first page)
+    assert ours["ida:Daerah"] == '"Daerah"@id' and ours["ida:PemerintahDaerah"] == '"Pemerintah Daerah"@id'
+    assert site.errors == []

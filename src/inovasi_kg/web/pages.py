@@ -32,6 +32,7 @@ from inovasi_kg.core.formats import RDF, RESULTS
 from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import LANGUAGES
 from inovasi_kg.kg import KnowledgeGraph
+from inovasi_kg.sparql.named import NamedQuery
 from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, light, negotiate, params, timing
 from inovasi_kg.web.i18n import text
 
@@ -661,14 +662,29 @@ async def editor_page(request: Request) -> Response:
         except QueryError as err:
             error = str(err)
     named = sorted(kg.named_queries.values(), key=lambda q: q.name != "statistik-kelas")  # the class counts first
-    examples = [{"name": q.name, "query": prologue() + "\n".join(
-        line for line in q.text.splitlines() if not line.startswith("# param:"))} for q in named]
+    examples = [{"name": q.name, "query": _example(q, lang, kg.settings.base_iri)} for q in named]
     config = json.dumps({"endpoint": "/sparql", "examples": examples}, ensure_ascii=False).replace("</", "<\\/")
     default = sparql or examples[0]["query"][len(prologue()):]
     response = render(request, "query.html", lang, status=400 if error else 200, title=text("sparql", lang),
                       description=None, parameters=[], sparql=default, editable=True, action="/editor", result=table,
                       error=error, yasgui=yasgui_installed(), yasgui_config=config)
     return timing(response, ms)
+
+
+def _example(query: NamedQuery, lang: str, base: str) -> str:
+    """A named query as an editor tab: the prologue, and its parameters bound as a user of the query
+    page would get them (the label language, the defaults) by inline VALUES: run as it is, it answers
+    (left unbound, `FILTER(LANG(?nama) = ?lang)` would leave every label empty)."""
+    from inovasi_kg.sparql.named import to_term
+    from inovasi_kg.sparql.text import inline_values, prologue
+
+    bound = {}
+    for p in query.parameters:
+        raw = lang if p.type == "lang" else (p.default.replace("{base}", base) if p.default else None)
+        if raw is not None:
+            bound[p.name] = to_term(p, raw, base)
+    body = "\n".join(line for line in query.text.splitlines() if not line.startswith(("# param:", "# param@id:")))
+    return prologue() + inline_values(body, bound)
 
 
 def redirect(path: str) -> RedirectResponse:

@@ -5,7 +5,8 @@
   var plain = document.getElementById("plain-editor");
   if (plain) { plain.open = false; }
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    // an absolute URL: YASGUI builds `new URL(endpoint)`, which fails on a path alone (and then shows no error)
+    requestConfig: { endpoint: new URL(config.endpoint, window.location.href).href, method: "POST" },
     copyEndpointOnNewTab: false,
     persistenceId: null
   });
