@@ -528,3 +528,38 @@ def test_the_folded_super_properties_are_named_on_their_row(client: Client) -> N
     assert '>induk organisasi <small class="also">(org:subOrganizationOf)</small></th>' in page
     assert "prov#wasDerivedFrom" not in page and "ontology#kutipanSumber" not in page
     assert len(re.findall("<blockquote", page)) == 6
+
+
+def test_the_catalog_page_lists_every_download_with_size_and_checksum(client: Client, kg: KnowledgeGraph) -> None:
+    import hashlib
+
+    page = client.get("/catalog", headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Accept" in page.headers["vary"]
+    rows = re.findall(r'<tr><td><a href="(/dump/[^"]+)" download>.*?<td><code>([^<]+)</code></td>'
+                      r'<td data-bytes="(\d+)">.*?<a href="([^"]+)" rel="external license">.*?'
+                      r'<code class="digest">([0-9a-f]{64})</code>', page.text, re.S)
+    assert [r[0] for r in rows] == [f"/dump/{d.file_name}" for d in kg.distributions()] and len(rows) == 4
+    for href, media, size, licence, digest in rows:
+        data = client.get(href)
+        assert data.status_code == 200 and data.headers["content-type"].split(";")[0] == media
+        assert len(data.content) == int(size) and hashlib.sha256(data.content).hexdigest() == digest
+        assert licence == "https://creativecommons.org/licenses/by/4.0/"
+    figures = dict(re.findall(r"<tr><th>(void:\w+)</th><td>([\d,]+)</td></tr>", page.text))
+    assert figures["void:triples"] == f"{kg.backend.count():,}"
+    links = re.findall(r'<a href="(/queries/[^"]+\.csv)" download>', page.text)
+    assert "/queries/peringkat-penghargaan.csv" in links and len(links) >= 20
+    for link in links[:3]:
+        csv_answer = client.get(link)
+        assert csv_answer.status_code == 200 and csv_answer.headers["content-type"].startswith("text/csv")
+
+
+def test_the_catalog_url_negotiates(client: Client) -> None:
+    turtle = client.get("/catalog")
+    assert turtle.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert Graph().parse(data=turtle.text, format="turtle").isomorphic(
+        Graph().parse(data=client.get("/catalog.ttl").text, format="turtle"))
+    assert client.get("/catalog", headers={"accept": "application/ld+json"}).headers["content-type"] == "application/ld+json"
+    assert client.get("/catalog", headers={"accept": "text/html"}).headers["content-type"].startswith("text/html")
+    english = client.get("/catalog", headers={**HTML, "cookie": "lang=en"}).text
+    assert "<h1>Catalog: Regional Innovation Knowledge Graph</h1>" in english and "Full graph in N-Triples" in english

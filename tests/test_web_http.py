@@ -20,7 +20,7 @@ EXAMPLES = {
     "/sparql/": "/sparql/?query=ASK%20%7B%7D", "/editor": "/editor", "/queries": "/queries",
     "/queries.json": "/queries.json", "/queries.ttl": "/queries.ttl", "/queries/{name}": "/queries/dasar-hukum.csv",
     "/openapi.json": "/openapi.json", "/search": "/search?q=kampung", "/graph": "/graph?focus=https%3A%2F%2Fw3id.org%2Finovasi-daerah%2Fid%2Forganisasi%2F33.71.balitbang&depth=1",
-    "/catalog.{ext}": "/catalog.ttl", "/.well-known/void": "/.well-known/void", "/sitemap.xml": "/sitemap.xml",
+    "/catalog.{ext}": "/catalog.ttl", "/catalog": "/catalog", "/.well-known/void": "/.well-known/void", "/sitemap.xml": "/sitemap.xml",
     "/dump/{file}": "/dump/inovasi-daerah.nt", "/ontology": "/ontology", "/ontology.{ext}": "/ontology.ttl",
     "/kode/{path:path}": "/kode/bentuk-inovasi", "/class/{name}": "/class/Kota",
     "/id/{path:path}": "/id/organisasi/33.71.balitbang", "/eli/{path:path}": "/eli/pp/2017/38",

@@ -329,6 +329,17 @@ class KnowledgeGraph:
 
         return list(DISTRIBUTIONS)
 
+    def dump_digest(self, fmt: str) -> tuple[int, str]:
+        """Size in bytes and SHA-256 (hex) of the graph's dump in an RDF format (what /dump/FILE serves:
+        the same graph gives the same bytes); computed once per store generation."""
+        import hashlib
+
+        def compute() -> tuple[int, str]:
+            data = self.export(fmt)
+            return len(data), hashlib.sha256(data).hexdigest()
+
+        return self._memo.get(self.backend, f"dump-digest:{fmt}", compute)
+
     def export(self, fmt: str = "turtle", *, catalog_only: bool = False) -> bytes:
         """The graph (or only its DCAT/VoID description) in an RDF format, sorted: same graph, same bytes."""
         from inovasi_kg.core.formats import RDF

@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         Route("/openapi.json", portal.openapi),
         Route("/search", pages.search),
         Route("/graph", pages.graph_page),
+        Route("/catalog", portal.catalog_negotiated),
         Route("/catalog.{ext}", portal.catalog),
         Route("/.well-known/void", portal.void),
         Route("/sitemap.xml", portal.sitemap),

@@ -671,6 +671,56 @@ async def editor_page(request: Request) -> Response:
     return timing(response, ms)
 
 
+_VOID_FIGURES = ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects")
+
+
+async def catalog_page(request: Request) -> Response:
+    """/catalog for a browser: the dataset (title, description, licence, publisher, dates), its VoID
+    figures, every download with format, size, licence, date and SHA-256, the named queries as CSV, and
+    the catalog itself in each RDF format."""
+    given = params(request, {"lang"})
+    lang = language(request, first(given, "lang"))
+    kg = _kg(request, lang)
+
+    def gather() -> dict[str, Any]:
+        triples = kg.catalog()
+        about: dict[str, dict[str, list[ox.Term]]] = {}
+        for t in triples:
+            about.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
+        dataset = iris.id_space(kg.settings.base_iri) + "dataset/inovasi-daerah"
+        node = about.get(dataset, {})
+
+        def one(values: list[ox.Term] | None) -> str:
+            values = values or []
+            chosen = [v for v in values if isinstance(v, ox.Literal) and v.language == lang] or values
+            return chosen[0].value if chosen else ""
+
+        dct, void = PREFIXES["dct"], PREFIXES["void"]
+        figures = [{"name": f"void:{f}", "value": int(node[void + f][0].value)} for f in _VOID_FIGURES
+                   if void + f in node]
+        dumps = []
+        for dist in kg.distributions():
+            size, digest = kg.dump_digest(dist.format.name)
+            info = about.get(iris.id_space(kg.settings.base_iri) + f"distribusi/{dist.key}", {})
+            dumps.append({"title": dist.title_en if lang == "en" else dist.title_id, "href": f"/dump/{dist.file_name}",
+                          "file": dist.file_name, "media_type": dist.format.media_type, "size": size, "sha256": digest,
+                          "license": one(info.get(dct + "license")), "modified": one(node.get(dct + "modified"))})
+        return {"title": one(node.get(dct + "title")), "description": one(node.get(dct + "description")),
+                "license": one(node.get(dct + "license")), "issued": one(node.get(dct + "issued")),
+                "modified": one(node.get(dct + "modified")), "figures": figures, "dumps": dumps}
+
+    info, ms = await blocking(request, gather)
+    queries = [{"title": q.title_in(lang), "href": f"/queries/{q.name}.csv", "name": q.name}
+               for q in kg.named_queries.values() if not [p for p in q.parameters if not p.optional
+                                                           and p.default is None and p.type != "lang"]]
+    alternates = [{"name": name, "type": by_name(fmt, (RDF,)).media_type, "href": f"/catalog.{ext}"}
+                  for ext, fmt, name in (("ttl", "turtle", "Turtle"), ("jsonld", "jsonld", "JSON-LD"),
+                                         ("rdf", "rdfxml", "RDF/XML"), ("nt", "ntriples", "N-Triples"))]
+    response = render(request, "catalog.html", lang, c=info, queries=queries, alternates=alternates)
+    response.headers["Vary"] = "Accept"
+    return timing(response, ms)
+
+
 def _example(query: NamedQuery, lang: str, base: str) -> str:
     """A named query as an editor tab: the prologue, and its parameters bound as a user of the query
     page would get them (the label language, the defaults) by inline VALUES: run as it is, it answers

@@ -61,6 +61,21 @@ async def catalog(request: Request) -> Response:
     return timing(_rdf(triples, _EXT[ext]), ms)
 
 
+async def catalog_negotiated(request: Request) -> Response:
+    """/catalog: the catalog page for a browser (pages.catalog_page), the DCAT/VoID description in the
+    RDF format the Accept header asks for otherwise (Turtle by default), at one URL."""
+    from inovasi_kg.web.pages import catalog_page
+    from inovasi_kg.web.protocol import negotiate_kind
+
+    if negotiate_kind(request) == "html":
+        return await catalog_page(request)
+    params(request, set())
+    triples, ms = await blocking(request, _description, request)
+    response = _rdf(triples, negotiate(request, (RDF,), "turtle"))
+    response.headers["Vary"] = "Accept"
+    return timing(response, ms)
+
+
 async def void(request: Request) -> Response:
     params(request, set())
     triples, ms = await blocking(request, _description, request)
