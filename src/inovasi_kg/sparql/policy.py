@@ -131,7 +131,7 @@ def may_need_no_store(text: str) -> bool:
     parser's lock, and a burst of queries that the admission gate refuses must not wait on it; a query
     with anything in a group (a BIND alone too) is taken to read the store and goes to the gate.
 
-    >>> may_need_no_store("ASK { }"), may_need_no_store("SELECT (1 AS ?x) WHERE {}")
+    >>> may_need_no_store("ASK { }"), may_need_no_store("SELECT (1 AS ?x) {}")
     (True, True)
     >>> may_need_no_store("ASK { ?a ?b ?c }"), may_need_no_store("SELECT * { { } ?s ?p ?o }")
     (False, False)

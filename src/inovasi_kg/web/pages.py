@@ -684,13 +684,13 @@ async def catalog_page(request: Request) -> Response:
 
     def gather() -> dict[str, Any]:
         triples = kg.catalog()
-        about: dict[str, dict[str, list[ox.Term]]] = {}
+        about: dict[str, dict[str, list[Any]]] = {}
         for t in triples:
             about.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
         dataset = iris.id_space(kg.settings.base_iri) + "dataset/inovasi-daerah"
         node = about.get(dataset, {})
 
-        def one(values: list[ox.Term] | None) -> str:
+        def one(values: list[Any] | None) -> str:
             values = values or []
             chosen = [v for v in values if isinstance(v, ox.Literal) and v.language == lang] or values
             return chosen[0].value if chosen else ""
