@@ -214,6 +214,14 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
             ("keluar", IDA + "pengelola", BASE + "id/organisasi/33.71.bappeda"),
             ("masuk", IDA + "sasaranAnotasi", BASE + "id/penafsiran/tafsir.inovasi-iga-2017")]),
     ],
+    "daerah-provinsi": [
+        ({"kode": "35"}, ("kodeDaerah", "nama", "jenis", "menang"),
+         [("35.07", "Kabupaten Malang", "Kabupaten", 5), ("35.10", "Kabupaten Banyuwangi", "Kabupaten", 8),
+          ("35.12", "Kabupaten Situbondo", "Kabupaten", 5), ("35.15", "Kabupaten Sidoarjo", "Kabupaten", 2),
+          ("35.76", "Kota Mojokerto", "Kota", 5), ("35.78", "Kota Surabaya", "Kota", 5)]),
+        ({"lang": "en"}, ("kodeDaerah", "nama", "jenis", "menang", "indeksPertama", "indeksTerakhir"),
+         [("33.71", "Magelang City", "City", 3, "2023", "2025")]),
+    ],
     "konsep-skema": [
         ({"skema": "kode:bentuk-inovasi"}, ("konsep", "notasi", "label"),
          [(KODE + "bentuk-inovasi/lainnya", "lainnya", "Inovasi Daerah lainnya"),
@@ -332,6 +340,10 @@ def test_named_query_gives_the_exact_answer(kg: KnowledgeGraph, name: str, param
     if name == "klaim-berbeda":  # two of the disagreements, by their targets
         got = dict(zip(cols(result, "sasaran"), cols(result, *columns), strict=True))
         assert [got[(BASE + "id/angka-iid/iid-2025.inovasi.semua",)], got[(BASE + "id/peringkat/iga-2017.kota.5",)]] == rows
+        return
+    if name == "daerah-provinsi":  # the regions with wins (Jawa Timur), or the article's city
+        got = [r for r in cols(result, *columns) if r[0] in {row[0] for row in rows}]
+        assert got == rows and len(result.rows) == (38 if params.get("kode") == "35" else 35)
         return
     if name == "ikhtisar-provinsi":
         assert [r for r in cols(result, *columns) if r[0] == BASE + "id/wilayah/33"] == rows

@@ -188,3 +188,50 @@ def test_the_home_page_shows_the_national_series_and_wins_per_province(client) -
     assert [y for y, _ in series] == sorted(y for y, _ in series)
     first = re.search(r'id="province-wins">.*?<tbody><tr><td>([^<]+)</td><td>(\d+)</td>', page, re.S)
     assert first is not None and first.groups() == ("East Java Province", "51")
+
+
+def _regions_of(province: str) -> list[tuple[str, str]]:
+    with (DATA / "wilayah.csv").open(encoding="utf-8") as f:
+        return sorted((r["id"], r["label_id"]) for r in csv.DictReader(f) if r["bagian_dari"] == province)
+
+
+@pytest.mark.parametrize("province", ["33", "35", "91", "11"])
+def test_a_province_page_lists_its_regencies_and_cities(client, province: str) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(f"/id/wilayah/{province}", headers={"accept": "text/html"})
+    table = re.search(r'<table class="results" id="member-list">(.*?)</table>', page.text, re.S)
+    assert table is not None
+    rows = re.findall(r'<tr><td>(\d\d\.\d\d)</td><td><a href="/id/wilayah/\1">([^<]+)</a></td><td>(Kabupaten|Kota)</td>',
+                      table.group(1))
+    assert [(code, name) for code, name, _ in rows] == _regions_of(province)
+    assert all(kind == name.split()[0] for _, name, kind in rows)
+    assert f"Graf memuat {len(rows)} kabupaten dan kota di dalamnya." in page.text
+
+
+def test_the_editions_won_agree_with_each_regions_history(settings) -> None:  # type: ignore[no-untyped-def]
+    with KnowledgeGraph(settings) as kg:
+        members = kg.query("daerah-provinsi", kode="35").values()
+        assert len(members) == 38
+        for m in members:
+            history = kg.query("riwayat-penghargaan", kode=m["kodeDaerah"]).values()
+            won = {str(h["tahun"]) for h in history if h["status"] == "Pemenang"}
+            assert (m["menang"] or 0) == len(won), m["kodeDaerah"]
+        banyuwangi = next(m for m in members if m["kodeDaerah"] == "35.10")
+        assert (banyuwangi["menang"], str(banyuwangi["indeksPertama"])) == (8, "2021")
+
+
+def test_a_region_page_opens_with_a_plain_summary(client) -> None:  # type: ignore[no-untyped-def]
+    def summary(path: str, lang: str) -> str:
+        page = client.get(path, headers={"accept": "text/html", "cookie": f"lang={lang}"}).text
+        found = re.search(r'<p id="summary" class="summary">(.*?)</p>', page)
+        assert found is not None and page.index('id="summary"') < page.index("<h2>")
+        return found.group(1)
+
+    assert summary("/id/wilayah/35.10", "id") == (
+        "Kabupaten Banyuwangi (kode 35.10) adalah kabupaten di Provinsi Jawa Timur. Pemerintah daerahnya memenangkan "
+        "IGA pada 8 tahun (2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025). Masuk nominasi pada: 2018, 2019, 2021. "
+        "Hasil Indeks Inovasi Daerah: 2021.")
+    assert summary("/id/wilayah/33.71", "en") == (
+        "Magelang City (code 33.71) is a city in Central Java Province. Its government won the IGA in 3 year(s) "
+        "(2017, 2018, 2019). Nominated in: 2017, 2018, 2019. Regional innovation index results: 2023, 2024, 2025.")
+    assert summary("/id/wilayah/91.05", "id") == ("Kabupaten Kepulauan Yapen (kode 91.05) adalah kabupaten di Provinsi "
+                                                  "Papua. Belum tercatat kemenangan IGA pemerintah daerahnya.")

@@ -212,11 +212,67 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
         pass
     type_iris = {t.object.value for t in kg.backend.triples(node, ox.NamedNode(_TYPE), None)}
     awards, index, awards_svg = _region_history(kg, iri, type_iris, lang)
+    members = _province_members(request, kg, iri, type_iris, lang)
+    summary = _region_summary(kg, node, type_iris, awards, index, members, lang)
     title = next((x["text"] for x in labels if x["lang"] == lang and not x["alt"]), None) or \
         next((x["text"] for x in labels if not x["alt"]), None) or curie(iri)
     graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
     return {"iri": iri, "title": title, "labels": labels, "types": types, "properties": outbound, "inbound": inbound,
-            "quotes": quotes, "graph_href": graph, "awards": awards, "index": index, "awards_svg": awards_svg}
+            "quotes": quotes, "graph_href": graph, "awards": awards, "index": index, "awards_svg": awards_svg,
+            "members": members, "summary": summary}
+
+
+def _province_members(request: Request, kg: KnowledgeGraph, iri: str, types: set[str], lang: str
+                      ) -> list[dict[str, Any]]:
+    """A province's regencies and cities with what the graph knows of each (named query daerah-provinsi)."""
+    if iris.ONTOLOGY_NS + "Provinsi" not in types:
+        return []
+    try:
+        rows = kg.query("daerah-provinsi", kode=iri.rsplit("/", 1)[1], lang=lang).values()
+    except QueryError:
+        return []
+    return [{**r, "href": page_of(request, r["daerah"])} for r in rows]
+
+
+def _region_summary(kg: KnowledgeGraph, node: ox.NamedNode, types: set[str], awards: list[dict[str, Any]],
+                    index: list[dict[str, Any]], members: list[dict[str, Any]], lang: str) -> str:
+    """What the graph knows of a region, in one or two plain sentences (before the raw properties)."""
+    kinds = [k for k in ("Provinsi", "Kabupaten", "Kota") if iris.ONTOLOGY_NS + k in types]
+    if not kinds:
+        return ""
+    name = _label(kg, node.value, lang)
+    code = node.value.rsplit("/", 1)[1]
+    kind = _label(kg, iris.ONTOLOGY_NS + kinds[0], lang).lower()
+    part_of = next(kg.backend.triples(node, ox.NamedNode(iris.ONTOLOGY_NS + "bagianDari"), None), None)
+    where = ""
+    if part_of is not None:
+        where = (f" in {_label(kg, part_of.object.value, lang)}" if lang == "en"
+                 else f" di {_label(kg, part_of.object.value, lang)}")
+    winner = text("winner", lang)
+    won = sorted({str(a["tahun"]) for a in awards if a["status"] == winner})
+    nominated = sorted({str(a["tahun"]) for a in awards if a["status"] != winner})
+    years = sorted({str(r["tahun"]) for r in index})
+    if lang == "en":
+        parts = [f"{name} (code {code}) is a {kind}{where}."]
+        if kinds[0] == "Provinsi":
+            parts.append(f"It has {len(members)} regencies and cities in the graph.")
+        parts.append(f"Its government won the IGA in {len(won)} year(s) ({', '.join(won)})." if won
+                     else "No IGA win of its government is recorded.")
+        if nominated:
+            parts.append(f"Nominated in: {', '.join(nominated)}.")
+        if years:
+            parts.append(f"Regional innovation index results: {', '.join(years)}.")
+    else:
+        parts = [f"{name} (kode {code}) adalah {kind}{where}."]
+        if kinds[0] == "Provinsi":
+            parts.append(f"Graf memuat {len(members)} kabupaten dan kota di dalamnya.")
+        parts.append(f"Pemerintah daerahnya memenangkan IGA pada {len(won)} tahun ({', '.join(won)})." if won
+                     else "Belum tercatat kemenangan IGA pemerintah daerahnya.")
+        if nominated:
+            parts.append(f"Masuk nominasi pada: {', '.join(nominated)}.")
+        if years:
+            parts.append(f"Hasil Indeks Inovasi Daerah: {', '.join(years)}.")
+    return " ".join(parts)
 
 
 _REGION_TYPES = {iris.ONTOLOGY_NS + c for c in ("PemerintahDaerah", "Provinsi", "Kabupaten", "Kota")}
