@@ -563,3 +563,41 @@ def test_the_catalog_url_negotiates(client: Client) -> None:
     assert client.get("/catalog", headers={"accept": "text/html"}).headers["content-type"].startswith("text/html")
     english = client.get("/catalog", headers={**HTML, "cookie": "lang=en"}).text
     assert "<h1>Catalog: Regional Innovation Knowledge Graph</h1>" in english and "Full graph in N-Triples" in english
+
+
+def test_a_named_query_downloads_as_a_spreadsheet(client: Client, kg: KnowledgeGraph) -> None:
+    """The .xlsx has the same rows as the .csv (numbers as numbers), read back by openpyxl."""
+    import io
+
+    from openpyxl import load_workbook
+
+    for name, params in [("peringkat-penghargaan", {}), ("inovasi-per-kategori", {"kategori": "pelayanan-publik"}),
+                         ("daerah-provinsi", {"kode": "35", "lang": "en"})]:
+        response = client.get(f"/queries/{name}.xlsx", params=params)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        assert response.headers["content-disposition"] == f'attachment; filename="{name}.xlsx"'
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        got = [list(row) for row in sheet.iter_rows(values_only=True)]
+        table = list(csv.reader(io.StringIO(client.get(f"/queries/{name}.csv", params=params).text)))
+        assert [str(c) for c in got[0]] == table[0]
+        assert [["" if c is None else str(c) for c in row] for row in got[1:]] == table[1:], name
+        assert client.get(f"/queries/{name}.xlsx", params=params).content == response.content  # same rows, same bytes
+    ranks = load_workbook(io.BytesIO(client.get("/queries/peringkat-penghargaan.xlsx").content)).active
+    assert ranks["A1"].value == "peringkat" and ranks["A2"].value == 1 and isinstance(ranks["A2"].value, int)
+    bad = client.get("/queries/inovasi-per-kategori.xlsx", params={"kategori": "nope"})
+    assert bad.status_code == 400 and "is not a concept of the code list" in bad.json()["error"]["message"]
+
+
+def test_the_spreadsheet_keeps_any_text() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from inovasi_kg.sparql.xlsx import to_xlsx
+
+    odd = ["<&>\"'", "baris\nbaru", "  spasi  ", "\x01kontrol", "é ü 漢字 🙂", "x" * 40000, "=1+1"]
+    sheet = load_workbook(io.BytesIO(to_xlsx(["teks"], [[v] for v in odd]))).active
+    values = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == ["<&>\"'", "baris\nbaru", "  spasi  ", "\ufffdkontrol", "é ü 漢字 🙂", "x" * 32767, "=1+1"]
+    assert sheet["A8"].data_type == "s"  # text that looks like a formula stays text

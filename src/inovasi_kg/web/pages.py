@@ -629,7 +629,7 @@ def _table(request: Request, result: Any) -> dict[str, Any]:
 async def query_page(request: Request) -> Response:
     """/queries/NAME: title, description, SPARQL, a form, the results; .json, .csv, .tsv give the data."""
     raw = request.path_params["name"]
-    name, _, ext = raw.rpartition(".") if raw.rsplit(".", 1)[-1] in ("json", "csv", "tsv", "html") else (raw, "", "")
+    name, _, ext = raw.rpartition(".") if raw.rsplit(".", 1)[-1] in ("json", "csv", "tsv", "xlsx", "html") else (raw, "", "")
     kg0: KnowledgeGraph = request.app.state.kg
     try:
         query = kg0.named(name)
@@ -638,9 +638,17 @@ async def query_page(request: Request) -> Response:
     declared = [p.name for p in query.parameters]
     given = params(request, {*declared, "lang"})
     labels = first(given, "lang")  # the query's label language: the page's own language is the site's
-    lang = language(request, labels if ext in ("json", "csv", "tsv") else None)
+    lang = language(request, labels if ext in ("json", "csv", "tsv", "xlsx") else None)
     kg = _kg(request, labels if labels in LANGUAGES else lang)
     values = {k: v[0] for k, v in given.items() if k != "lang" and v[0].strip()}  # an empty field is no value
+    if ext == "xlsx":  # a spreadsheet of the same rows as the CSV
+        from inovasi_kg.sparql.xlsx import MEDIA_TYPE, to_xlsx
+
+        result, ms = await blocking(request, kg.query, name, **values)
+        rows = [[row[v] for v in result.variables] for row in result.values()]
+        return timing(Response(to_xlsx(result.variables, rows, sheet=name), media_type=MEDIA_TYPE, headers={
+            "Content-Disposition": f'attachment; filename="{name}.xlsx"',
+            **({"X-SPARQL-Truncated": "true"} if result.truncated else {})}), ms)
     if ext in ("json", "csv", "tsv"):
         result, ms = await blocking(request, kg.query, name, **values)
         fmt = by_name(ext, (RESULTS,))
@@ -674,6 +682,8 @@ async def query_page(request: Request) -> Response:
     query_string = ("?" + urlencode(shown)) if shown else ""
     alternates = [{"name": e, "type": by_name(e, (RESULTS,)).media_type, "href": f"/queries/{name}.{e}{query_string}"}
                   for e in ("json", "csv", "tsv")]
+    alternates.append({"name": "xlsx", "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       "href": f"/queries/{name}.xlsx{query_string}"})
     response = render(request, "query.html", lang, status=400 if error else 200, lang_is_a_parameter=True,
                       title=query.title_in(lang), description=query.description_in(lang), parameters=form,
                       languages=languages, sparql=query.text, editable=False, action=f"/queries/{name}",
@@ -766,7 +776,8 @@ async def catalog_page(request: Request) -> Response:
                 "modified": one(node.get(dct + "modified")), "figures": figures, "dumps": dumps}
 
     info, ms = await blocking(request, gather)
-    queries = [{"title": q.title_in(lang), "href": f"/queries/{q.name}.csv", "name": q.name}
+    queries = [{"title": q.title_in(lang), "href": f"/queries/{q.name}.csv", "xlsx": f"/queries/{q.name}.xlsx",
+                "name": q.name}
                for q in kg.named_queries.values() if not [p for p in q.parameters if not p.optional
                                                            and p.default is None and p.type != "lang"]]
     alternates = [{"name": name, "type": by_name(fmt, (RDF,)).media_type, "href": f"/catalog.{ext}"}
