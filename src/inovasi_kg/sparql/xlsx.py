@@ -60,7 +60,7 @@ def _cell(ref: str, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, Decimal)) and abs(value) < 10 ** 15:  # beyond this a spreadsheet loses digits
+    if isinstance(value, (int, Decimal)) and abs(Decimal(value)) < 10 ** 15:  # beyond this a spreadsheet loses digits
         return f'<c r="{ref}"><v>{value}</v></c>'
     text = _NOT_XML.sub("\ufffd", str(value))[:_MAX_CELL]
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
