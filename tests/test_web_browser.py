@@ -237,3 +237,21 @@ def test_the_editors_first_tab_answers_with_its_labels(site: Site) -> None:
     assert len(ours) >= 10 and all(ours.values()), rows[:5]  # (the table's first page)
     assert ours["ida:Daerah"] == '"Daerah"@id' and ours["ida:PemerintahDaerah"] == '"Pemerintah Daerah"@id'
     assert site.errors == []
+
+
+_OUTSIDE = """() => Array.from(document.querySelectorAll('svg.chart')).flatMap(svg => {
+    const [x0, y0, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+    return Array.from(svg.querySelectorAll('text')).filter(t => {
+        const b = t.getBBox();
+        return b.x < x0 - 0.5 || b.y < y0 - 0.5 || b.x + b.width > x0 + w + 0.5 || b.y + b.height > y0 + h + 0.5;
+    }).map(t => t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/id/wilayah/35.10", "/id/wilayah/35", "/id/organisasi/pemda-33.71"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_no_chart_label_is_cut(site: Site, path: str, lang: str) -> None:
+    site.context.add_cookies([{"name": "lang", "value": lang, "url": site.origin}])
+    site.page.goto(site.origin + path)
+    assert site.page.locator("svg.chart").count() >= 1
+    assert site.page.evaluate(_OUTSIDE) == []
