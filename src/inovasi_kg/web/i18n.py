@@ -31,6 +31,8 @@ UI: dict[str, tuple[str, str]] = {
     "lang_id": ("Bahasa Indonesia", "Indonesian"), "lang_en": ("Inggris", "English"),
     "label_language": ("Bahasa label", "Label language"), "any": ("(semua)", "(any)"),
     "optional": ("opsional", "optional"), "winner": ("Pemenang", "Winner"),
+    "skip": ("Langsung ke isi", "Skip to content"), "main_menu": ("Menu utama", "Main menu"),
+    "endpoint": ("Alamat endpoint SPARQL", "SPARQL endpoint address"),
     "members": ("Kabupaten dan kota", "Regencies and cities"), "code": ("Kode", "Code"), "kind": ("Jenis", "Kind"),
     "editions_won": ("Edisi IGA dimenangkan", "IGA editions won"),
     "index_years": ("Indeks daerah (tahun pertama–terakhir)", "Regional index (first–last year)"),

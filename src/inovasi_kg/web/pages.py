@@ -729,7 +729,9 @@ async def editor_page(request: Request) -> Response:
             error = str(err)
     named = sorted(kg.named_queries.values(), key=lambda q: q.name != "statistik-kelas")  # the class counts first
     examples = [{"name": q.name, "query": _example(q, lang, kg.settings.base_iri)} for q in named]
-    config = json.dumps({"endpoint": "/sparql", "examples": examples}, ensure_ascii=False).replace("</", "<\\/")
+    labels = {"endpoint": text("endpoint", lang), "query": text("query_text", lang)}
+    config = json.dumps({"endpoint": "/sparql", "examples": examples, "labels": labels},
+                        ensure_ascii=False).replace("</", "<\\/")
     default = sparql or examples[0]["query"][len(prologue()):]
     response = render(request, "query.html", lang, status=400 if error else 200, title=text("sparql", lang),
                       description=None, parameters=[], sparql=default, editable=True, action="/editor", result=table,
