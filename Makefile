@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 
 ASSETS := src/inovasi_kg/web/assets
 YASGUI := src/inovasi_kg/web/static/yasgui
+SWAGGER := src/inovasi_kg/web/static/swagger-ui
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +25,16 @@ $(YASGUI)/yasgui.min.js: $(ASSETS)/package.json $(ASSETS)/package-lock.json
 	  mkdir -p $(YASGUI) && \
 	  cp $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI)/ && \
 	  cp $(ASSETS)/node_modules/@zazuko/yasgui/LICENSE $(YASGUI)/ 2>/dev/null || true; \
+	  mkdir -p $(SWAGGER) && \
+	  cp $(ASSETS)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(ASSETS)/node_modules/swagger-ui-dist/swagger-ui.css \
+	     $(ASSETS)/node_modules/swagger-ui-dist/LICENSE $(SWAGGER)/; \
 	else echo "warning: npm not found; the query editor falls back to a plain form" >&2; fi
 
-assets: $(YASGUI)/yasgui.min.js
+# The API documentation's renderer (Swagger UI, npm swagger-ui-dist), copied by the same npm install.
+$(SWAGGER)/swagger-ui-bundle.js: $(YASGUI)/yasgui.min.js
+	@test -f $@ || { rm -f $(YASGUI)/yasgui.min.js && $(MAKE) --no-print-directory $(YASGUI)/yasgui.min.js; }
+
+assets: $(YASGUI)/yasgui.min.js $(SWAGGER)/swagger-ui-bundle.js
 
 # Build the graph into the embedded store, write exports + graph page into build/, then serve
 # everything on http://127.0.0.1:8000 (Ctrl-C stops).

@@ -255,3 +255,23 @@ def test_no_chart_label_is_cut(site: Site, path: str, lang: str) -> None:
     site.page.goto(site.origin + path)
     assert site.page.locator("svg.chart").count() >= 1
     assert site.page.evaluate(_OUTSIDE) == []
+
+
+def test_the_api_docs_render_offline_from_our_origin(site: Site) -> None:
+    from inovasi_kg.web.pages import swagger_installed
+
+    if not swagger_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the Swagger UI assets are missing (make assets)")
+        pytest.skip("the Swagger UI assets are not installed (make assets)")
+    refused: list[str] = []
+    site.page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
+                 or "Refused to" in m.text else None)
+    site.page.goto(site.origin + "/docs")
+    site.page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    from inovasi_kg.sparql.named import catalogue
+
+    blocks = site.page.locator(".swagger-ui .opblock").count()
+    assert blocks == 4 * len(catalogue()) + 1 + 4  # each named query in 4 formats, /sparql, the 4 dumps
+    assert "/queries/peringkat-penghargaan.xlsx" in site.page.locator("#swagger-ui").inner_text()
+    assert refused == [] and site.external == [] and site.errors == []

@@ -19,7 +19,7 @@ EXAMPLES = {
     "/": "/", "/healthz": "/healthz", "/static": "/static", "/sparql": "/sparql?query=ASK%20%7B%7D",
     "/sparql/": "/sparql/?query=ASK%20%7B%7D", "/editor": "/editor", "/queries": "/queries",
     "/queries.json": "/queries.json", "/queries.ttl": "/queries.ttl", "/queries/{name}": "/queries/dasar-hukum.csv",
-    "/openapi.json": "/openapi.json", "/search": "/search?q=kampung", "/graph": "/graph?focus=https%3A%2F%2Fw3id.org%2Finovasi-daerah%2Fid%2Forganisasi%2F33.71.balitbang&depth=1",
+    "/openapi.json": "/openapi.json", "/docs": "/docs", "/search": "/search?q=kampung", "/graph": "/graph?focus=https%3A%2F%2Fw3id.org%2Finovasi-daerah%2Fid%2Forganisasi%2F33.71.balitbang&depth=1",
     "/catalog.{ext}": "/catalog.ttl", "/catalog": "/catalog", "/.well-known/void": "/.well-known/void", "/sitemap.xml": "/sitemap.xml",
     "/dump/{file}": "/dump/inovasi-daerah.nt", "/ontology": "/ontology", "/ontology.{ext}": "/ontology.ttl",
     "/kode/{path:path}": "/kode/bentuk-inovasi", "/class/{name}": "/class/Kota",

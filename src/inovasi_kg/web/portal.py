@@ -173,6 +173,7 @@ async def queries_rdf(request: Request) -> Response:
     return _rdf(triples, negotiate(request, (RDF,), "turtle"))
 
 
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TYPES = {"integer": {"type": "integer"}, "decimal": {"type": "number"}, "year": {"type": "string", "pattern": "^[0-9]{4}$"},
           "lang": {"type": "string", "enum": ["id", "en"]}, "iri": {"type": "string"}, "string": {"type": "string"},
           "search": {"type": "string"}}
@@ -181,6 +182,11 @@ _TYPES = {"integer": {"type": "integer"}, "decimal": {"type": "number"}, "year":
 async def openapi(request: Request) -> Response:
     """OpenAPI 3.1 for the named-query API, the SPARQL endpoint and the dumps."""
     params(request, set())
+    return JSONResponse(openapi_document(request))
+
+
+def openapi_document(request: Request) -> dict[str, Any]:
+    """The OpenAPI 3.1 description (/openapi.json; /docs renders it)."""
     paths: dict[str, Any] = {}
     for q in _query_entries(request):
         parameters = [{"name": p["name"], "in": "query", "required": not p["optional"] and p["default"] is None
@@ -189,8 +195,8 @@ async def openapi(request: Request) -> Response:
                                                    f"IRI): /queries/konsep-skema?skema={p['scheme']} lists them."
                                                    if p["scheme"] else "")}
                       for p in q["parameters"]]
-        for ext in ("json", "csv", "tsv"):
-            media = by_name(ext, (RESULTS,)).media_type
+        for ext in ("json", "csv", "tsv", "xlsx"):
+            media = _XLSX if ext == "xlsx" else by_name(ext, (RESULTS,)).media_type
             paths[f"/queries/{q['name']}.{ext}"] = {"get": {
                 "operationId": f"{q['name']}-{ext}".replace("-", "_"), "summary": q["title"]["en"],
                 "description": q["description"], "parameters": parameters,
@@ -207,4 +213,4 @@ async def openapi(request: Request) -> Response:
     doc = {"openapi": "3.1.0", "info": {"title": "inovasi-kg", "version": "0.1.0",
                                         "description": "Named queries, SPARQL and dumps of the regional innovation graph."},
            "servers": [{"url": _origin(request)}], "paths": paths}
-    return JSONResponse(doc)
+    return doc
