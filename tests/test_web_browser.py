@@ -275,3 +275,20 @@ def test_the_api_docs_render_offline_from_our_origin(site: Site) -> None:
     assert blocks == 4 * len(catalogue()) + 1 + 4  # each named query in 4 formats, /sparql, the 4 dumps
     assert "/queries/peringkat-penghargaan.xlsx" in site.page.locator("#swagger-ui").inner_text()
     assert refused == [] and site.external == [] and site.errors == []
+
+
+def test_the_graph_page_leads_back_to_the_site_and_switches_language(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/graph")
+    page.wait_for_selector("#mynetwork canvas", timeout=60_000)
+    assert page.locator("html").get_attribute("lang") == "id"
+    links = page.locator("nav.site a").evaluate_all("els => els.map(a => [a.getAttribute('href'), a.textContent])")
+    assert links[:4] == [["/", "Beranda"], ["/queries", "Kueri bernama"], ["/search", "Cari"], ["/catalog", "Katalog"]]
+    with page.expect_navigation(url="**/graph"):
+        page.locator("#lang-switch").click()
+    page.wait_for_selector("html[lang=en]")
+    assert urlparse(page.url).path == "/graph"
+    page.locator("nav.site a[href='/']").click()
+    page.wait_for_url(site.origin + "/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert site.external == [] and site.errors == []

@@ -363,6 +363,7 @@ class KnowledgeGraph:
     def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
                exclude: list[str] | None = None, scaffolding: bool = False,
                page_of: Callable[[str], str | None] | None = None, overview: bool = False,
+               nav: list[dict[str, str]] | None = None,
                node_limit: int = NODE_LIMIT) -> bytes:
         """The network (or a focused/filtered view of it, or the national overview by province and class)
         as an offline HTML page or a network file.
@@ -396,7 +397,7 @@ class KnowledgeGraph:
         if kind == "html":
             from inovasi_kg.graph.page import render_html
 
-            return render_html(view, lang=self.settings.lang, page_of=page_of).encode("utf-8")
+            return render_html(view, lang=self.settings.lang, page_of=page_of, nav=nav).encode("utf-8")
         return write_network(view, kind)
 
     @staticmethod

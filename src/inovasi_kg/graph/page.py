@@ -100,11 +100,12 @@ def _positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 
 
 def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = None,
-                page_of: Callable[[str], str | None] | None = None) -> str:
+                page_of: Callable[[str], str | None] | None = None, nav: list[dict[str, str]] | None = None) -> str:
     """One self-contained HTML page for the graph `g` (from `rdf_to_networkx`).
 
     `page_of` maps a node's IRI to its linked-data page on the server (a path starting with `/`);
-    served pages link each node's details to it.
+    served pages link each node's details to it. `nav`: the site's links for a served page (href,
+    label, and `switch` for the language switch); a published file has none.
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -147,6 +148,6 @@ def render_html(g: nx.MultiDiGraph, *, lang: str = "id", title: str | None = Non
     data = {"nodes": nodes, "edges": edges, "details": details, "legend": legend,
             "options": page_options(len(nodes), precomputed)}
     html = env.get_template("graph.html").render(title=title, subtitle=subtitle, data=data, vis_js=vis_js,
-                                                 vis_css=vis_css, lang=lang)
+                                                 vis_css=vis_css, lang=lang, nav=nav or [])
     return html
 

@@ -587,8 +587,14 @@ async def graph_page(request: Request) -> Response:
         depth = int(first(given, "depth") or "2")
     except ValueError:
         raise HTTPError(400, "depth must be a whole number") from None
+    other = "id" if lang == "en" else "en"
+    back = request.url.path + ("?" + request.url.query if request.url.query else "")
+    nav = [{"href": href, "label": text(key, lang)} for href, key in
+           (("/", "home"), ("/queries", "queries"), ("/search", "search"), ("/catalog", "catalog"))]
+    nav.append({"href": f"/bahasa/{other}?" + urlencode({"kembali": back}), "label": text("language", lang),
+                "switch": "1", "hreflang": other})
     page, ms = await blocking(request, kg.render, "html", focus=focus, depth=depth, classes=given.get("class"),
-                              page_of=lambda iri: page_of(request, iri))
+                              page_of=lambda iri: page_of(request, iri), nav=nav)
     # The page inlines vis-network and its own script (it also works as a lone file): the policy allows
     # exactly those scripts by hash, and framing by our own pages (the neighbourhood frame of an entity).
     return timing(HTMLResponse(page, headers={"Content-Language": lang, "Content-Security-Policy": script_policy(page),
