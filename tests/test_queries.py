@@ -463,13 +463,17 @@ def test_malformed_header_names_file_and_line(tmp_path) -> None:  # type: ignore
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
        | st.sampled_from(['"}', "> } #", '" . ?s ?p ?o }', "\n#", "' } UNION { ?x ?y ?z"]))
 def test_parameters_can_never_change_the_query_shape(kg: KnowledgeGraph, text: str) -> None:
+    if not text.strip():  # an empty value is no value: a needed parameter is missing
+        with pytest.raises(QueryError, match=r"^query 'cari-label' needs parameter 'teks'"):
+            kg.query("cari-label", teks=text)
+        return
     result = kg.query("cari-label", teks=text)
     assert result.variables == ["simpul", "label", "kelas", "teks"]
     assert all(row["teks"] == fold(text) for row in result.values())
     try:
         iri_result = kg.query("provenans", simpul=text)
     except QueryError as err:
-        assert "is not a valid IRI" in str(err)
+        assert "is not a valid IRI" in str(err) or "unknown prefix" in str(err), str(err)
     else:
         assert iri_result.variables == ["kutipan", "teks", "sumber", "url", "simpul"]
 

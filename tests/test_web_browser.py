@@ -258,7 +258,7 @@ def test_no_chart_label_is_cut(site: Site, path: str, lang: str) -> None:
 
 
 def test_the_api_docs_render_offline_from_our_origin(site: Site) -> None:
-    from inovasi_kg.web.pages import swagger_installed
+    from inovasi_kg.web.portal import swagger_installed
 
     if not swagger_installed():
         if os.environ.get("CI") == "true":
@@ -292,3 +292,58 @@ def test_the_graph_page_leads_back_to_the_site_and_switches_language(site: Site)
     page.wait_for_url(site.origin + "/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert site.external == [] and site.errors == []
+
+
+_LABEL_BOXES = """() => {
+    const rect = document.getElementById('mynetwork').getBoundingClientRect();
+    const ids = window.labelShown ? Object.keys(window.labelShown).filter(id => window.labelShown[id])
+                                  : window.graphNodes.get().filter(n => !n.hidden).map(n => n.id);  // every label drawn
+    return ids.map(id => {
+        const b = window.network.getBoundingBox(id);
+        const tl = window.network.canvasToDOM({x: b.left, y: b.top}), br = window.network.canvasToDOM({x: b.right, y: b.bottom});
+        return [id, tl.x, tl.y, br.x, br.y, rect.width, rect.height];
+    });
+}"""
+
+
+def _overlaps(boxes: list[list[Any]]) -> list[tuple[str, str]]:
+    found = []
+    for i, (a, l1, t1, r1, b1, _, _) in enumerate(boxes):
+        for b, l2, t2, r2, b2, _, _ in boxes[i + 1:]:
+            if l1 < r2 - 0.5 and l2 < r1 - 0.5 and t1 < b2 - 0.5 and t2 < b1 - 0.5:
+                found.append((a, b))
+    return found
+
+
+def _placed(page: Any) -> list[list[Any]]:
+    for _ in range(100):
+        if page.evaluate("window.graphReady === true && window.labelsPlaced !== false"):
+            break
+        page.wait_for_timeout(100)
+    return list(page.evaluate(_LABEL_BOXES))
+
+
+@pytest.mark.parametrize("width", [1400, 375])
+def test_graph_labels_never_overlap_and_are_never_cut(browser: Any, live_server: str, width: int) -> None:
+    site = Site(browser, live_server)
+    try:
+        page = site.page
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site.origin + "/graph")
+        boxes = _placed(page)
+        total = page.evaluate("window.graphNodes.get().filter(n => !n.hidden).length")
+        assert len(boxes) >= min(12, total)  # labels are shown, not all hidden
+        assert _overlaps(boxes) == []
+        assert all(left >= 0 and t >= 0 and r <= w + 0.5 and b <= h + 0.5 for _, left, t, r, b, w, h in boxes)
+        page.locator("#search").fill("Magelang")
+        page.locator("#search").press("Enter")
+        page.locator("#search-results button").first.click()
+        after = _placed(page)
+        assert page.evaluate("window.selectedNode") in {b[0] for b in after}  # the chosen node's label shows
+        assert _overlaps(after) == []
+        page.mouse.wheel(0, -600)  # zoom in: more room, labels come back
+        zoomed = _placed(page)
+        assert _overlaps(zoomed) == []
+        assert site.errors == []
+    finally:
+        site.close()

@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         Route("/queries.ttl", portal.queries_rdf),
         Route("/queries/{name}", pages.query_page),
         Route("/openapi.json", portal.openapi),
-        Route("/docs", pages.docs_page),
+        Route("/docs", portal.docs_page),
         Route("/search", pages.search),
         Route("/graph", pages.graph_page),
         Route("/catalog", portal.catalog_negotiated),

@@ -796,27 +796,6 @@ async def catalog_page(request: Request) -> Response:
     return timing(response, ms)
 
 
-def swagger_installed() -> bool:
-    from inovasi_kg.web.common import STATIC_DIR
-
-    return all((STATIC_DIR / "swagger-ui" / f).is_file() for f in ("swagger-ui-bundle.js", "swagger-ui.css"))
-
-
-async def docs_page(request: Request) -> Response:
-    """/docs: the API's OpenAPI description rendered by Swagger UI (npm swagger-ui-dist, served from our
-    origin), over a list of every operation that reads without JavaScript."""
-    from inovasi_kg.web.portal import openapi_document
-
-    given = params(request, {"lang"})
-    lang = language(request, first(given, "lang"))
-    doc = openapi_document(request)
-    operations = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                   "parameters": [p["name"] for p in op.get("parameters", [])]}
-                  for path, item in doc["paths"].items() for method, op in item.items()]
-    return render(request, "docs.html", lang, operations=operations, swagger=swagger_installed(),
-                  alternates=[{"name": "OpenAPI", "type": "application/json", "href": "/openapi.json"}])
-
-
 def _example(query: NamedQuery, lang: str, base: str) -> str:
     """A named query as an editor tab: the prologue, and its parameters bound as a user of the query
     page would get them (the label language, the defaults) by inline VALUES: run as it is, it answers

@@ -16,7 +16,7 @@ from inovasi_kg.core import iris
 from inovasi_kg.core.formats import RDF, RESULTS
 from inovasi_kg.core.prefixes import NAMESPACES, PREFIXES
 from inovasi_kg.kg import KnowledgeGraph
-from inovasi_kg.web.common import HTTPError, blocking, by_name, negotiate, params, timing
+from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
 
 __all__ = ["catalog", "dump", "openapi", "queries_json", "queries_rdf", "sitemap", "void"]
 
@@ -214,3 +214,24 @@ def openapi_document(request: Request) -> dict[str, Any]:
                                         "description": "Named queries, SPARQL and dumps of the regional innovation graph."},
            "servers": [{"url": _origin(request)}], "paths": paths}
     return doc
+
+
+def swagger_installed() -> bool:
+    from inovasi_kg.web.common import STATIC_DIR
+
+    return all((STATIC_DIR / "swagger-ui" / f).is_file() for f in ("swagger-ui-bundle.js", "swagger-ui.css"))
+
+
+async def docs_page(request: Request) -> Response:
+    """/docs: the API's OpenAPI description rendered by Swagger UI (npm swagger-ui-dist, served from our
+    origin), over a list of every operation that reads without JavaScript."""
+    from inovasi_kg.web.pages import render
+
+    given = params(request, {"lang"})
+    lang = language(request, first(given, "lang"))
+    doc = openapi_document(request)
+    operations = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                   "parameters": [p["name"] for p in op.get("parameters", [])]}
+                  for path, item in doc["paths"].items() for method, op in item.items()]
+    return render(request, "docs.html", lang, operations=operations, swagger=swagger_installed(),
+                  alternates=[{"name": "OpenAPI", "type": "application/json", "href": "/openapi.json"}])
