@@ -222,6 +222,10 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
         ({"lang": "en"}, ("kodeDaerah", "nama", "jenis", "menang", "indeksPertama", "indeksTerakhir"),
          [("33.71", "Magelang City", "City", 3, "2023", "2025")]),
     ],
+    "ringkasan-daerah": [
+        ({}, ("perangkatDaerah", "inovasi", "observasi"), [(6, 8, 3)]),
+        ({"kode": "35.10"}, ("perangkatDaerah", "inovasi", "observasi"), [(0, 0, 0)]),
+    ],
     "konsep-skema": [
         ({"skema": "kode:bentuk-inovasi"}, ("konsep", "notasi", "label"),
          [(KODE + "bentuk-inovasi/lainnya", "lainnya", "Inovasi Daerah lainnya"),

@@ -231,7 +231,8 @@ def test_a_region_page_opens_with_a_plain_summary(client) -> None:  # type: igno
         "IGA pada 8 tahun (2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025). Masuk nominasi pada: 2018, 2019, 2021. "
         "Hasil Indeks Inovasi Daerah: 2021.")
     assert summary("/id/wilayah/33.71", "en") == (
-        "Magelang City (code 33.71) is a city in Central Java Province. Its government won the IGA in 3 year(s) "
+        "Magelang City (code 33.71) is a city in Central Java Province. The graph holds 6 of its agencies, 8 "
+        "innovation(s) they run and 3 indicator observation(s). Its government won the IGA in 3 year(s) "
         "(2017, 2018, 2019). Nominated in: 2017, 2018, 2019. Regional innovation index results: 2023, 2024, 2025.")
     assert summary("/id/wilayah/91.05", "id") == ("Kabupaten Kepulauan Yapen (kode 91.05) adalah kabupaten di Provinsi "
                                                   "Papua. Belum tercatat kemenangan IGA pemerintah daerahnya.")

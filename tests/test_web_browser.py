@@ -347,3 +347,17 @@ def test_graph_labels_never_overlap_and_are_never_cut(browser: Any, live_server:
         assert site.errors == []
     finally:
         site.close()
+
+
+def test_from_home_to_a_province_to_a_regency(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/")
+    with page.expect_navigation(url="**/class/Provinsi"):
+        page.locator("#browse-provinces").click()
+    with page.expect_navigation(url="**/id/wilayah/35"):
+        page.locator("a[href='/id/wilayah/35']").first.click()
+    assert page.locator("#member-list tbody tr").count() == 38
+    with page.expect_navigation(url="**/id/wilayah/35.10"):
+        page.locator("#member-list a[href='/id/wilayah/35.10']").click()
+    assert page.locator("#summary").inner_text().startswith("Kabupaten Banyuwangi (kode 35.10) adalah kabupaten")
+    assert site.external == [] and site.errors == []

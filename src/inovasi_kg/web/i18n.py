@@ -36,6 +36,7 @@ UI: dict[str, tuple[str, str]] = {
     "api_docs": ("Dokumentasi API", "API documentation"), "method": ("Metode", "Method"), "path": ("Jalur", "Path"),
     "api_intro": ("Kueri bernama, SPARQL dan berkas unduhan sebagai API HTTP; deskripsi OpenAPI-nya:",
                   "Named queries, SPARQL and the downloads as an HTTP API; its OpenAPI description:"),
+    "browse_provinces": ("Jelajahi per provinsi", "Browse by province"),
     "api_operations": ("Daftar operasi", "Operations"), "summary": ("Ringkasan", "Summary"),
     "members": ("Kabupaten dan kota", "Regencies and cities"), "code": ("Kode", "Code"), "kind": ("Jenis", "Kind"),
     "editions_won": ("Edisi IGA dimenangkan", "IGA editions won"),

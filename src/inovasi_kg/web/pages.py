@@ -248,6 +248,11 @@ def _region_summary(kg: KnowledgeGraph, node: ox.NamedNode, types: set[str], awa
     if part_of is not None:
         where = (f" in {_label(kg, part_of.object.value, lang)}" if lang == "en"
                  else f" di {_label(kg, part_of.object.value, lang)}")
+    try:
+        held = kg.query("ringkasan-daerah", kode=code).values()[0]
+    except (QueryError, IndexError):
+        held = {"perangkatDaerah": 0, "inovasi": 0, "observasi": 0}
+    agencies, innovations, observations = held["perangkatDaerah"] or 0, held["inovasi"] or 0, held["observasi"] or 0
     winner = text("winner", lang)
     won = sorted({str(a["tahun"]) for a in awards if a["status"] == winner})
     nominated = sorted({str(a["tahun"]) for a in awards if a["status"] != winner})
@@ -256,6 +261,9 @@ def _region_summary(kg: KnowledgeGraph, node: ox.NamedNode, types: set[str], awa
         parts = [f"{name} (code {code}) is a {kind}{where}."]
         if kinds[0] == "Provinsi":
             parts.append(f"It has {len(members)} regencies and cities in the graph.")
+        if agencies or observations:
+            parts.append(f"The graph holds {agencies} of its agencies, {innovations} innovation(s) they run and "
+                         f"{observations} indicator observation(s).")
         parts.append(f"Its government won the IGA in {len(won)} year(s) ({', '.join(won)})." if won
                      else "No IGA win of its government is recorded.")
         if nominated:
@@ -266,6 +274,9 @@ def _region_summary(kg: KnowledgeGraph, node: ox.NamedNode, types: set[str], awa
         parts = [f"{name} (kode {code}) adalah {kind}{where}."]
         if kinds[0] == "Provinsi":
             parts.append(f"Graf memuat {len(members)} kabupaten dan kota di dalamnya.")
+        if agencies or observations:
+            parts.append(f"Graf memuat {agencies} perangkat daerahnya, {innovations} inovasi yang dikelolanya dan "
+                         f"{observations} observasi indikator.")
         parts.append(f"Pemerintah daerahnya memenangkan IGA pada {len(won)} tahun ({', '.join(won)})." if won
                      else "Belum tercatat kemenangan IGA pemerintah daerahnya.")
         if nominated:
