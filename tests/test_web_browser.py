@@ -361,3 +361,28 @@ def test_from_home_to_a_province_to_a_regency(site: Site) -> None:
         page.locator("#member-list a[href='/id/wilayah/35.10']").click()
     assert page.locator("#summary").inner_text().startswith("Kabupaten Banyuwangi (kode 35.10) adalah kabupaten")
     assert site.external == [] and site.errors == []
+
+
+def test_an_unknown_prefix_or_concept_is_shown_naming_the_known_ones(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/queries/provenans?simpul=xx:yy")
+    alert = page.locator("[role=alert]").inner_text()
+    assert alert.startswith("parameter 'simpul': unknown prefix 'xx:' in 'xx:yy'; known prefixes: ")
+    assert " bentuk-inovasi," in alert and page.locator("#results").count() == 0
+    page.goto(site.origin + "/queries/pemenang?kategori=desa")
+    assert "kategori-penghargaan:desa is not a concept of the code list kode:kategori-penghargaan; its concepts: " \
+        "kategori-penghargaan:kabupaten" in page.locator("[role=alert]").inner_text()
+
+
+def test_an_entity_page_shows_each_quote_and_property_once(site: Site) -> None:
+    page = site.page
+    page.goto(site.origin + "/id/organisasi/33.71.balitbang")
+    quotes = page.locator("blockquote").all_inner_texts()
+    assert len(quotes) == 6 and len(set(quotes)) == 6
+    body = page.locator("main").inner_text()
+    for quote in quotes:
+        assert body.count(quote.split("”")[0].strip("“")[:60]) == 1
+    rows = page.locator("table.props").first.locator("tr").evaluate_all(
+        "trs => trs.map(tr => [tr.querySelector('th').title, tr.querySelector('td').innerText])")
+    assert len(rows) == len({tuple(r) for r in rows}) == 9
+    assert "http://purl.org/dc/terms/description" not in {r[0] for r in rows}
