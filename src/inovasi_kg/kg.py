@@ -299,17 +299,9 @@ class KnowledgeGraph:
                 if isinstance(t.object, ox.NamedNode) and t.subject.value != t.object.value:
                     direct.setdefault(t.subject.value, set()).add(t.object.value)
             direct.setdefault(iris.ONTOLOGY_NS + "kutipanSumber", set()).add(PREFIXES["prov"] + "wasDerivedFrom")
-            closed: dict[str, frozenset[str]] = {}
-            for start in direct:
-                seen: set[str] = set()
-                todo = list(direct[start])
-                while todo:
-                    up = todo.pop()
-                    if up not in seen and up != start:
-                        seen.add(up)
-                        todo.extend(direct.get(up, ()))
-                closed[start] = frozenset(seen)
-            return closed
+            from inovasi_kg.rdf.ontology import closure
+
+            return closure(direct)
 
         return dict(self._memo.get(self.backend, "superproperties", compute))
 

@@ -82,8 +82,8 @@ def load_ontology(folder: Path) -> Ontology:
             domains[t.subject.value].add(t.object.value)
         elif p == _RANGE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(_XSD):
             ranges[t.subject.value].add(t.object.value)
-    onto.superclasses = _closure(direct_classes)
-    onto.superproperties = _closure(direct_props)
+    onto.superclasses = closure(direct_classes)
+    onto.superproperties = closure(direct_props)
     onto.domains = {k: frozenset(v) for k, v in domains.items()}
     onto.ranges = {k: frozenset(v) for k, v in ranges.items()}
     for concept, scheme in schemes.items():
@@ -92,7 +92,8 @@ def load_ontology(folder: Path) -> Ontology:
     return onto
 
 
-def _closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+def closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Each key's values followed transitively (super-classes or super-properties), never itself."""
     result: dict[str, frozenset[str]] = {}
     for start in direct:
         seen: set[str] = set()
