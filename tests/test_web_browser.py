@@ -46,15 +46,7 @@ def site(browser: Any, live_server: str) -> Iterator[Site]:
 
 
 def test_the_editor_runs_a_query_and_shows_the_table(site: Site) -> None:
-    from inovasi_kg.web.pages import yasgui_installed
-
-    if not yasgui_installed():
-        if os.environ.get("CI") == "true":
-            pytest.fail("the YASGUI assets are missing (make assets)")
-        pytest.skip("the YASGUI assets are not installed (make assets)")
-    page = site.page
-    page.goto(site.origin + "/editor")
-    page.wait_for_function("typeof Yasgui !== 'undefined' && document.querySelector('.yasqe') !== null", timeout=30_000)
+    page = _editor(site)
     names = page.evaluate("Array.from(document.querySelectorAll('.tabsList .tab')).map(t => t.textContent.trim())")
     named = sorted(n.rstrip("✖").strip() for n in names)
     from inovasi_kg.sparql.named import catalogue
