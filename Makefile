@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := src/inovasi_kg/web/assets
 YASGUI := src/inovasi_kg/web/static/yasgui
 SWAGGER := src/inovasi_kg/web/static/swagger-ui
+MAP     := src/inovasi_kg/web/static/peta
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,14 +28,20 @@ $(YASGUI)/yasgui.min.js: $(ASSETS)/package.json $(ASSETS)/package-lock.json
 	  cp $(ASSETS)/node_modules/@zazuko/yasgui/LICENSE $(YASGUI)/ 2>/dev/null || true; \
 	  mkdir -p $(SWAGGER) && \
 	  cp $(ASSETS)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(ASSETS)/node_modules/swagger-ui-dist/swagger-ui.css \
-	     $(ASSETS)/node_modules/swagger-ui-dist/LICENSE $(SWAGGER)/; \
+	     $(ASSETS)/node_modules/swagger-ui-dist/LICENSE $(SWAGGER)/ && \
+	  mkdir -p $(MAP) && \
+	  cp $(ASSETS)/node_modules/@svg-maps/indonesia/indonesia.svg $(MAP)/indonesia.svg && \
+	  cp $(ASSETS)/node_modules/@svg-maps/indonesia/LICENSE.md $(MAP)/LICENSE-indonesia.md && \
+	  cp $(ASSETS)/node_modules/svg-pan-zoom/dist/svg-pan-zoom.min.js $(MAP)/ && \
+	  cp $(ASSETS)/node_modules/svg-pan-zoom/LICENSE $(MAP)/LICENSE-svg-pan-zoom; \
 	else echo "warning: npm not found; the query editor falls back to a plain form" >&2; fi
 
-# The API documentation's renderer (Swagger UI, npm swagger-ui-dist), copied by the same npm install.
-$(SWAGGER)/swagger-ui-bundle.js: $(YASGUI)/yasgui.min.js
+# The API documentation's renderer (Swagger UI, npm swagger-ui-dist) and the map's province shapes
+# (npm @svg-maps/indonesia, CC BY 4.0) with its pan and zoom (npm svg-pan-zoom), copied by the same install.
+$(SWAGGER)/swagger-ui-bundle.js $(MAP)/indonesia.svg: $(YASGUI)/yasgui.min.js
 	@test -f $@ || { rm -f $(YASGUI)/yasgui.min.js && $(MAKE) --no-print-directory $(YASGUI)/yasgui.min.js; }
 
-assets: $(YASGUI)/yasgui.min.js $(SWAGGER)/swagger-ui-bundle.js
+assets: $(YASGUI)/yasgui.min.js $(SWAGGER)/swagger-ui-bundle.js $(MAP)/indonesia.svg
 
 # Build the graph into the embedded store, write exports + graph page into build/, then serve
 # everything on http://127.0.0.1:8000 (Ctrl-C stops).

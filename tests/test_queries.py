@@ -305,6 +305,14 @@ EXPECTED: dict[str, list[tuple[dict[str, str], tuple[str, ...], list[tuple[Any, 
         ({}, ("kode", "kemenangan", "menang_provinsi", "daerah_pemenang"), [("35", 51, 7, 18), ("32", 31, 7, 7),
                                                                            ("33", 29, 4, 11)]),
     ],
+    "peta-provinsi": [  # the provinces with an index figure of their own government that year (all 38 are rows)
+        ({"tahun": "2021"}, ("kode", "kemenangan", "menang_provinsi", "skor", "predikat", "daerah_sangat_inovatif"), [
+            ("16", 14, 6, D("79.51"), None, 0), ("32", 31, 7, D("62.82"), None, 3), ("33", 29, 4, D("62.57"), None, 0),
+            ("35", 51, 7, D("63.15"), None, 2), ("52", 7, 3, D("75.67"), None, 0)]),
+        ({"tahun": "2025", "lang": "en"}, ("kode", "provinsi", "skor", "predikat", "daerah_sangat_inovatif"), [
+            ("33", "Central Java Province", None, BASE + "kode/predikat-iid/sangat-inovatif", 6),
+            ("52", "West Nusa Tenggara Province", None, BASE + "kode/predikat-iid/sangat-inovatif", 2)]),
+    ],
     "iid-nasional": [
         ({"ukuran": "ukuran-iid:rata-rata-skor"}, ("tahun", "nilai"), [("2024", D("46.01")), ("2025", D("49.43"))]),
     ],
@@ -348,6 +356,11 @@ def test_named_query_gives_the_exact_answer(kg: KnowledgeGraph, name: str, param
     if name == "daerah-provinsi":  # the regions with wins (Jawa Timur), or the article's city
         got = [r for r in cols(result, *columns) if r[0] in {row[0] for row in rows}]
         assert got == rows and len(result.rows) == (38 if params.get("kode") == "35" else 35)
+        return
+    if name == "peta-provinsi":
+        assert [r for r in cols(result, *columns) if r[columns.index("skor")] is not None
+                or r[columns.index("predikat")] is not None] == rows
+        assert len(result.rows) == 38 and len({r[0] for r in cols(result, "kode")}) == 38  # one row per province
         return
     if name == "ikhtisar-provinsi":
         assert [r for r in cols(result, *columns) if r[0] == BASE + "id/wilayah/33"] == rows

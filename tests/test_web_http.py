@@ -25,6 +25,7 @@ EXAMPLES = {
     "/kode/{path:path}": "/kode/bentuk-inovasi", "/class/{name}": "/class/Kota",
     "/id/{path:path}": "/id/organisasi/33.71.balitbang", "/eli/{path:path}": "/eli/pp/2017/38",
     "/static/": "/static/site.css", "/bahasa/{lang}": "/bahasa/en?kembali=/queries",
+    "/map": "/map",
 }
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -287,6 +287,25 @@ class KnowledgeGraph:
         # a walk over every triple: once per generation
         return list(self._memo.get(self.backend, "catalog",
                                    lambda: catalog_only(list(self.backend.triples()), self.settings.base_iri)))
+
+    @staticmethod
+    def match_regions(printed: Iterable[str], regions: Iterable[tuple[str, str, str]],
+                      spellings: Iterable[tuple[str, str]] = (), kinds: tuple[str, ...] = ("provinsi",)
+                      ) -> tuple[dict[str, str], list[str]]:
+        """Region codes for names as some source prints them, by the build's region matcher: `regions` are
+        (code, kind, label) triples, `spellings` the (hidden label, code) pairs sources print. Returns
+        each matched name's code and a message per name that matches none or several (the map's shapes)."""
+        from inovasi_kg.ingest.regions import MatchError, RegionMatcher
+
+        matcher = RegionMatcher.from_labels(regions, spellings)
+        found: dict[str, str] = {}
+        problems: list[str] = []
+        for name in printed:
+            try:
+                found[name] = matcher.match(name, kinds).code
+            except MatchError as e:
+                problems.append(str(e))
+        return found, problems
 
     def superproperties(self) -> dict[str, frozenset[str]]:
         """Each property's super-properties (rdfs:subPropertyOf in the store, closed transitively), with

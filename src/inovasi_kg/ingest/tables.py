@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib.term import URIRef
 
 from inovasi_kg.core.iris import draft_act_iri, legal_act_iri, selector_iri
-from inovasi_kg.rdf.namespaces import DQV, IDA, OA, QB, RDF, SCHEMA, SKOS, XSD
+from inovasi_kg.rdf.namespaces import DCTERMS, DQV, IDA, OA, QB, RDF, SCHEMA, SKOS, XSD
 
 # The extra triples of a row beyond its columns: (row, its IRI, the IRIs of all rows by id) -> triples.
 
@@ -245,6 +245,7 @@ TABLES: tuple[Table, ...] = (
         Column("nama_penerbit", "str", IDA.namaPenerbit),  # a publisher the graph has no organisation for
         Column("tanggal_terbit", "date", IDA.tanggalTerbit),
         Column("tanggal_dibaca", "date", IDA.tanggalDibaca),
+        Column("lisensi", "iri", DCTERMS.license),  # the licence a reused work (e.g. the map's boundaries) is under
     )),
     Table("kutipan", "kutipan", (IDA.Kutipan,), (
         Column("id", "id", required=True),

@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         Route("/docs", portal.docs_page),
         Route("/search", pages.search),
         Route("/graph", pages.graph_page),
+        Route("/map", pages.map_page),
         Route("/catalog", portal.catalog_negotiated),
         Route("/catalog.{ext}", portal.catalog),
         Route("/.well-known/void", portal.void),

@@ -841,3 +841,90 @@ async def choose_language(request: Request) -> Response:
     response = RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
     response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="lax")
     return response
+
+
+# The figures the map can colour provinces by: the column of named query peta-provinsi, whether it is
+# of one index year, and whether it is a rating (classes by concept) rather than a number (classes by size).
+_MAP_FIGURES: dict[str, tuple[str, bool, bool]] = {
+    "kemenangan": ("kemenangan", False, False),
+    "menang-provinsi": ("menang_provinsi", False, False),
+    "daerah-pemenang": ("daerah_pemenang", False, False),
+    "sangat-inovatif": ("daerah_sangat_inovatif", True, False),
+    "skor-iid": ("skor", True, False),
+    "predikat-iid": ("predikat", True, True),
+}
+_RATINGS = ("sangat-inovatif", "inovatif", "kurang-inovatif", "tidak-dapat-dinilai")
+
+
+async def map_page(request: Request) -> Response:
+    """/map: the provinces coloured by one figure (?ukuran=, ?tahun= for the index figures), with a legend
+    and a table of every province (the four made in 2022 have no shape in the boundary source)."""
+    from inovasi_kg.web.maps import Shaded, bins, read_shapes, render_map
+
+    given = params(request, {"lang", "ukuran", "tahun"})
+    lang = language(request, first(given, "lang"))
+    figure = (first(given, "ukuran") or "").strip() or "kemenangan"
+    if figure not in _MAP_FIGURES:
+        raise HTTPError(400, f"ukuran={figure!r} is not a figure of the map; known: {', '.join(_MAP_FIGURES)}")
+    year = (first(given, "tahun") or "").strip() or "2025"
+    if not re.fullmatch(r"(19|20)\d\d", year):
+        raise HTTPError(400, f"tahun={year!r} is not a year (four digits, e.g. 2021)")
+    column, by_year, rating = _MAP_FIGURES[figure]
+    kg = _kg(request, lang)
+
+    def gather() -> dict[str, Any]:
+        rows = kg.query("peta-provinsi", tahun=year).values()
+        years = sorted({str(r["tahun"]) for r in kg.query("iid-nasional").values()} | {year})
+        ratings = {c["notasi"]: c["label"] or c["notasi"] for c in kg.concepts("predikat-iid")}
+        return {"rows": rows, "years": years, "ratings": ratings}
+
+    data, ms = await blocking(request, gather)
+    drawn = read_shapes()
+    rows, ratings = data["rows"], data["ratings"]
+    scale = [] if rating else bins(float(r[column]) for r in rows if r.get(column) is not None)
+    none = text("map_none", lang)
+
+    def shade(row: dict[str, Any]) -> tuple[str, str]:
+        value = row.get(column)
+        if value is None:
+            return none, "na"
+        if rating:
+            notation = str(value).rsplit("/", 1)[1]
+            return ratings.get(notation, notation), f"r-{notation}"
+        number = float(value)
+        shown = f"{number:g}" if not float(number).is_integer() else str(int(number))
+        if number <= 0:
+            return shown, "q0"
+        return shown, f"q{next(k for k, (_, hi, _) in enumerate(scale, 1) if number <= hi or k == len(scale))}"
+
+    codes: dict[str, str] = {}
+    problems: list[str] = []
+    if drawn is not None:
+        _, shapes = drawn
+        found, problems = kg.match_regions(
+            [s.name for s in shapes], [(r["kode"], "provinsi", r.get("nama_id") or r["provinsi"]) for r in rows],
+            [(spelling, r["kode"]) for r in rows for spelling in (r.get("ejaan") or "").split("|") if spelling])
+        codes = {s.ident: found[s.name] for s in shapes if s.name in found}
+    has_shape = set(codes.values())
+    table, shaded = [], {}
+    for r in rows:
+        shown, css = shade(r)
+        href = page_of(request, r["prov"]) or "#"
+        shaded[r["kode"]] = Shaded(href, r["provinsi"], shown, css)
+        table.append({"kode": r["kode"], "name": r["provinsi"], "href": href, "shown": shown, "css": css,
+                      "shape": r["kode"] in has_shape})
+    if rating:
+        legend = [{"css": f"r-{n}", "label": ratings.get(n, n)} for n in _RATINGS]
+    else:
+        legend = [{"css": "q0", "label": "0"}] + [{"css": f"q{k}", "label": label}
+                                                  for k, (_, _, label) in enumerate(scale, 1)]
+    legend.append({"css": "na", "label": none})
+    title = text(f"map_{figure}", lang) + (f" ({year})" if by_year else "")
+    svg = render_map(drawn[0], drawn[1], codes, shaded, title=title) if drawn is not None else None
+    choices = [{"value": key, "label": text(f"map_{key}", lang), "chosen": key == figure} for key in _MAP_FIGURES]
+    data_links = {e: f"/queries/peta-provinsi.{e}?" + urlencode({"tahun": year}) for e in ("csv", "json", "xlsx")}
+    response = render(request, "map.html", lang, svg=svg, title=title, legend=legend, table=table,
+                      choices=choices, years=data["years"], year=year, by_year=by_year, problems=problems,
+                      without=[t for t in table if not t["shape"]], data_links=data_links,
+                      source_href=page_of(request, iris.id_space(kg.settings.base_iri) + "sumber/peta-svg-indonesia"))
+    return timing(response, ms)
