@@ -20,7 +20,8 @@ PHONE = {"width": 375, "height": 740}
 # One page of each type the site serves.
 PAGES = ["/", "/id/organisasi/33.71.balitbang", "/id/wilayah/33.71", "/class/Kota", "/queries",
          "/queries/peringkat-penghargaan", "/editor", "/search?q=kota", "/ontology", "/kode/bentuk-inovasi",
-         "/halaman-yang-tidak-ada", "/graph", "/catalog", "/id/wilayah/35", "/docs"]
+         "/halaman-yang-tidak-ada", "/graph", "/catalog", "/id/wilayah/35", "/docs", "/map",
+         "/map?ukuran=predikat-iid&tahun=2025"]
 AXE = Path(__file__).resolve().parents[1] / "src" / "inovasi_kg" / "web" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
 
 
