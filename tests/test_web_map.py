@@ -15,7 +15,9 @@ from html import unescape
 from typing import Any
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from conftest import Client
 from inovasi_kg import Settings
