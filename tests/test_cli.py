@@ -139,6 +139,34 @@ def test_max_rows_truncates_and_says_so(settings: Settings) -> None:
     assert result.output.endswith("3 rows (truncated: more rows exist; raise max_rows to see them)\n")
 
 
+def test_query_writes_a_spreadsheet_to_a_file_not_to_a_terminal(settings: Settings, tmp_path: Path) -> None:
+    """--format xlsx for named and ad-hoc queries: the same rows as CSV; refused (exit 2) on a terminal."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    ranking = CliRunner().invoke(cli, ["query", "peringkat-penghargaan", "--store", settings.store, "--format", "xlsx"])
+    assert ranking.exit_code == 0, ranking.output
+    rows = [list(r) for r in load_workbook(io.BytesIO(ranking.stdout_bytes)).active.iter_rows(values_only=True)]
+    table = list(csv.reader(io.StringIO(CliRunner().invoke(
+        cli, ["query", "peringkat-penghargaan", "--store", settings.store, "--format", "csv"]).output)))
+    assert [["" if c is None else str(c) for c in row] for row in rows] == table and rows[5][0] == 5
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/inovasi-daerah/ontology#Provinsi> }")
+    adhoc = CliRunner().invoke(cli, ["query", "--file", str(query), "--store", settings.store, "--format", "xlsx"])
+    assert [list(r) for r in load_workbook(io.BytesIO(adhoc.stdout_bytes)).active.iter_rows(values_only=True)] == [
+        ["n"], [38]]
+    import subprocess
+    import sys
+
+    terminal = subprocess.run(
+        ["script", "-qec", f"{sys.executable} -m inovasi_kg query peringkat-penghargaan --store {settings.store} "
+                           "--format xlsx", "/dev/null"], capture_output=True, text=True, timeout=120)
+    assert terminal.returncode == 2
+    assert "--format xlsx writes a spreadsheet: redirect standard output to a file" in terminal.stdout
+
+
 def test_cli_start_does_not_import_heavy_stacks() -> None:
     import subprocess
     import sys

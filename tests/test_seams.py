@@ -80,7 +80,7 @@ def test_one_format_table() -> None:
         media = [f.media_type for f in FORMATS if f.kind == kind]
         assert len(set(media)) == len(media)
     assert names(RDF) == ("turtle", "ntriples", "jsonld", "rdfxml")
-    assert names(RESULTS) == ("json", "xml", "csv", "tsv")
+    assert names(RESULTS) == ("json", "xml", "csv", "tsv", "xlsx")
     assert names(NETWORK) == ("html", "graphml", "gexf", "cyjs")
     for f in FORMATS:
         assert fmt(f.name) is f and by_media_type(f.media_type + "; charset=utf-8", f.kind) is f

@@ -589,6 +589,33 @@ def test_a_named_query_downloads_as_a_spreadsheet(client: Client, kg: KnowledgeG
     assert bad.status_code == 400 and "is not a concept of the code list" in bad.json()["error"]["message"]
 
 
+def test_an_ad_hoc_query_downloads_as_a_spreadsheet(client: Client) -> None:
+    """/sparql gives XLSX by ?format=xlsx or by Accept, for SELECT and ASK, with the JSON answer's rows;
+    a CONSTRUCT asked for XLSX is a 400 naming the formats a graph has."""
+    from openpyxl import load_workbook
+
+    ranking = "SELECT ?peringkat ?skor ?kota WHERE { ?r a ida:Peringkat ; ida:nomorPeringkat ?peringkat ; ida:skor ?skor ; ida:penerima/skos:prefLabel ?kota FILTER(LANG(?kota) = 'id') } ORDER BY ?peringkat"
+    as_json = client.get("/sparql", params={"query": ranking}).json()
+    expected = [[int(b["peringkat"]["value"]), int(b["skor"]["value"]), b["kota"]["value"]]
+                for b in as_json["results"]["bindings"]]
+    assert len(expected) == 10 and expected[4] == [5, 2478, "Pemerintah Kota Magelang"]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    for response in (client.get("/sparql", params={"query": ranking, "format": "xlsx"}),
+                     client.get("/sparql", params={"query": ranking}, headers={"accept": xlsx}),
+                     client.post("/sparql", data={"query": ranking, "format": "xlsx"})):
+        assert response.status_code == 200 and response.headers["content-type"] == xlsx, response.text[:200]
+        assert response.headers["content-disposition"] == 'attachment; filename="hasil-sparql.xlsx"'
+        assert response.headers["x-sparql-rows"] == "10"
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert rows == [["peringkat", "skor", "kota"], *expected]
+    ask = client.get("/sparql", params={"query": "ASK { ?r ida:nomorPeringkat 5 }", "format": "xlsx"})
+    assert [list(r) for r in load_workbook(io.BytesIO(ask.content)).active.iter_rows(values_only=True)] == [
+        ["boolean"], [True]]
+    graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?r ida:nomorPeringkat 5 }", "format": "xlsx"})
+    assert graph.status_code == 400 and "turtle" in graph.json()["error"]["message"]
+
+
 def test_the_spreadsheet_keeps_any_text() -> None:
     import io
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -229,6 +230,44 @@ def test_the_editors_first_tab_answers_with_its_labels(site: Site) -> None:
     assert len(ours) >= 10 and all(ours.values()), rows[:5]  # (the table's first page)
     assert ours["ida:Daerah"] == '"Daerah"@id' and ours["ida:PemerintahDaerah"] == '"Pemerintah Daerah"@id'
     assert site.errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_editor_downloads_its_results_as_a_spreadsheet(browser: Any, live_server: str, javascript: bool) -> None:
+    """With YASGUI the download buttons take the current tab's query; without JavaScript the plain form's
+    buttons take its text. Both give /sparql's XLSX of the same rows."""
+    import io
+
+    from openpyxl import load_workbook
+
+    query = ("PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#> "
+             "SELECT ?peringkat ?skor WHERE { ?r a ida:Peringkat ; ida:nomorPeringkat ?peringkat ; ida:skor ?skor } "
+             "ORDER BY ?peringkat LIMIT 3")
+    site = Site(browser, live_server)
+    try:
+        if javascript:
+            page = _editor(site)
+            page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+            button = page.locator('#download-form button[value="xlsx"]')
+        else:
+            site.context.close()
+            site.context = browser.new_context(java_script_enabled=False)
+            site.context.route("**/*", site._route)
+            page = site.page = site.context.new_page()
+            page.goto(site.origin + "/editor")
+            assert page.locator("#download-form").is_hidden()  # it needs the script
+            page.fill("#query-form textarea[name=query]", query)
+            button = page.locator('#query-form button[value="xlsx"]')
+        with page.expect_download() as info:
+            button.click()
+        download = info.value
+        assert download.suggested_filename == "hasil-sparql.xlsx"
+        sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
+        assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+            ["peringkat", "skor"], [1, 2690], [2, 2643], [3, 2617]]
+        assert site.errors == [] and site.external == []
+    finally:
+        site.close()
 
 
 _OUTSIDE = """() => Array.from(document.querySelectorAll('svg.chart')).flatMap(svg => {

@@ -335,6 +335,8 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, file_: Path | 
     if fmt == "table":
         click.echo(result.table(), nl=False)
     else:
+        if fmt == "xlsx" and sys.stdout.isatty():
+            raise UsageError("--format xlsx writes a spreadsheet: redirect standard output to a file (> hasil.xlsx)")
         sys.stdout.buffer.write(result.serialize(fmt))
         sys.stdout.buffer.flush()
 

@@ -18,9 +18,10 @@ import pyoxigraph as ox
 
 from inovasi_kg.core.errors import UsageError
 
-__all__ = ["FORMATS", "Format", "by_media_type", "fmt", "names"]
+__all__ = ["FORMATS", "XLSX_MEDIA_TYPE", "Format", "by_media_type", "fmt", "names"]
 
 RDF, RESULTS, NETWORK = "rdf", "results", "network"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ FORMATS: tuple[Format, ...] = (
     _results("xml", ox.QueryResultsFormat.XML),
     _results("csv", ox.QueryResultsFormat.CSV),
     _results("tsv", ox.QueryResultsFormat.TSV),
+    Format("xlsx", RESULTS, XLSX_MEDIA_TYPE, "xlsx"),  # a spreadsheet of a SELECT/ASK answer (sparql/xlsx.py)
     Format("html", NETWORK, "text/html", "html"),
     Format("graphml", NETWORK, "application/graphml+xml", "graphml"),
     Format("gexf", NETWORK, "application/gexf+xml", "gexf"),

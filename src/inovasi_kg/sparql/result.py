@@ -44,7 +44,7 @@ class QueryResult:
         return [{v: python_value(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
 
     def serialize(self, name: str) -> bytes:
-        """The result in a W3C results format (json, xml, csv, tsv) or an RDF format for graphs."""
+        """The result in a W3C results format (json, xml, csv, tsv), as a spreadsheet (xlsx) or, for graphs, in an RDF format."""
         if self.kind == "graph":
             try:
                 rdf = fmt(name, RDF).rdf
@@ -56,6 +56,12 @@ class QueryResult:
 
             assert rdf is not None
             return serialize_sorted(self.triples, rdf)
+        if name == "xlsx":  # not a W3C results format: the spreadsheet of the same rows
+            from inovasi_kg.sparql.xlsx import to_xlsx
+
+            if self.kind == "ask":
+                return to_xlsx(["boolean"], [[bool(self.boolean)]])
+            return to_xlsx(self.variables, [[row[v] for v in self.variables] for row in self.values()])
         try:
             results = fmt(name, RESULTS).results
         except Exception as err:

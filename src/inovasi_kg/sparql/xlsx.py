@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from inovasi_kg.core.formats import XLSX_MEDIA_TYPE
+
 __all__ = ["MEDIA_TYPE", "to_xlsx"]
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_TYPE = XLSX_MEDIA_TYPE
 _MAX_CELL = 32767  # characters a cell holds (longer text is cut: a spreadsheet refuses it whole)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

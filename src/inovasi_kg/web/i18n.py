@@ -53,6 +53,7 @@ UI: dict[str, tuple[str, str]] = {
     "index": ("Indeks Inovasi Daerah", "Regional innovation index"), "rating": ("Predikat", "Rating"),
     "wins_per_year": ("Hasil penghargaan per tahun", "Award results per year"),
     "national_index": ("Inovasi dilaporkan per tahun (IID nasional)", "Innovations reported per year (national index)"),
+    "download_results": ("Unduh hasil", "Download the results"),
     "map": ("Peta provinsi", "Map of the provinces"), "map_nav": ("Peta", "Map"),
     "map_figure": ("Angka", "Figure"), "map_year": ("Tahun indeks", "Index year"), "map_show": ("Tampilkan", "Show"),
     "map_zoom_in": ("Perbesar", "Zoom in"), "map_zoom_out": ("Perkecil", "Zoom out"), "map_reset": ("Ukuran awal", "Reset"),

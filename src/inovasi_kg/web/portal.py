@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from inovasi_kg.core import iris
-from inovasi_kg.core.formats import RDF, RESULTS
+from inovasi_kg.core.formats import FORMATS, RDF, RESULTS, names
 from inovasi_kg.core.prefixes import NAMESPACES, PREFIXES
 from inovasi_kg.kg import KnowledgeGraph
 from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, negotiate, params, timing
@@ -173,7 +173,6 @@ async def queries_rdf(request: Request) -> Response:
     return _rdf(triples, negotiate(request, (RDF,), "turtle"))
 
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TYPES = {"integer": {"type": "integer"}, "decimal": {"type": "number"}, "year": {"type": "string", "pattern": "^[0-9]{4}$"},
           "lang": {"type": "string", "enum": ["id", "en"]}, "iri": {"type": "string"}, "string": {"type": "string"},
           "search": {"type": "string"}}
@@ -196,7 +195,7 @@ def openapi_document(request: Request) -> dict[str, Any]:
                                                    if p["scheme"] else "")}
                       for p in q["parameters"]]
         for ext in ("json", "csv", "tsv", "xlsx"):
-            media = _XLSX if ext == "xlsx" else by_name(ext, (RESULTS,)).media_type
+            media = by_name(ext, (RESULTS,)).media_type
             paths[f"/queries/{q['name']}.{ext}"] = {"get": {
                 "operationId": f"{q['name']}-{ext}".replace("-", "_"), "summary": q["title"]["en"],
                 "description": q["description"], "parameters": parameters,
@@ -204,8 +203,16 @@ def openapi_document(request: Request) -> dict[str, Any]:
                               "400": {"description": "A bad parameter", "content": {"application/json": {}}}}}}
     paths["/sparql"] = {"get": {"operationId": "sparql_get", "summary": "SPARQL 1.1 Protocol query (read-only)",
                                 "parameters": [{"name": "query", "in": "query", "required": False,
-                                                "schema": {"type": "string"}}],
-                                "responses": {"200": {"description": "Results, or the Service Description"}}}}
+                                                "schema": {"type": "string"}},
+                                               {"name": "format", "in": "query", "required": False,
+                                                "description": "The answer's format (else by Accept): a results "
+                                                               "format for SELECT/ASK, an RDF one for CONSTRUCT/DESCRIBE.",
+                                                "schema": {"type": "string", "enum": [*names(RESULTS), *names(RDF)]}}],
+                                "responses": {"200": {"description": "Results, or the Service Description",
+                                                      "content": {f.media_type: {} for f in FORMATS
+                                                                  if f.kind in (RESULTS, RDF)}},
+                                              "400": {"description": "A bad query or format",
+                                                      "content": {"application/json": {}}}}}}
     for d in KnowledgeGraph.distributions():
         paths[f"/dump/{d.file_name}"] = {"get": {"operationId": f"dump_{d.key}", "summary": d.title_en,
                                                  "responses": {"200": {"description": d.title_en,

@@ -171,6 +171,8 @@ async def sparql_endpoint(request: Request) -> Response:
     if result.truncated:
         data = _flag_truncation(data, name, state.settings.max_rows)
         headers["X-SPARQL-Truncated"] = f"true; max-rows={state.settings.max_rows}"
+    if name == "xlsx":
+        headers["Content-Disposition"] = 'attachment; filename="hasil-sparql.xlsx"'
     charset = "; charset=utf-8" if fmt.media_type.startswith("text/") else ""
     return timing(Response(data, media_type=fmt.media_type + charset, headers=headers), ms)
 

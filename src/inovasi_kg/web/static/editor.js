@@ -42,4 +42,12 @@
     }
   });
   mend();
+  // Downloads of the current tab's results (CSV, JSON, TSV, XML, XLSX) from the endpoint itself.
+  var download = document.getElementById("download-form");
+  if (download) {
+    download.hidden = false;
+    download.addEventListener("submit", function () {
+      download.querySelector("input[name=query]").value = yasgui.getTab().getQuery();
+    });
+  }
 })();
