@@ -55,7 +55,7 @@ def test_spacing_case_and_hyphens_do_not_matter(row: dict[str, str], pad: str, c
     # every spelling met in the real data that is not a plain label
     ("Kab. Bogor", ("kabupaten",), "32.01"), ("Kota Tangsel", ("kota",), "36.74"), ("Tangerang Selatan", ("kota",), "36.74"),
     ("Provinsi Jawa Barat", ("provinsi",), "32"), ("Jabar", ("provinsi",), "32"), ("Jatim", ("provinsi",), "35"),
-    ("Sumsel", ("provinsi",), "16"), ("DKI Jakarta", ("provinsi",), "31"), ("DIY", ("provinsi",), "34"),
+    ("Sumsel", ("provinsi",), "16"), ("DKI Jakarta", ("provinsi",), "31"), ("Jakarta Raya", ("provinsi",), "31"), ("DIY", ("provinsi",), "34"),
     ("Sumatra Selatan", ("provinsi",), "16"), ("West Java Province", ("provinsi",), "32"),
     ("The Provincial Government of West Java", ("provinsi",), "32"), ("Provinsi Nusa Tenggara Barat (NTB)", ("provinsi",), "52"),
     ("Kabupaten Pangkajene dan Kepulauan (Pangkep)", ("kabupaten",), "73.10"), ("Pemkab Banyuwangi", ("kabupaten",), "35.10"),

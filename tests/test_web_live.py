@@ -85,6 +85,12 @@ def test_a_runaway_query_delays_nothing_else(server: str) -> None:
                       timeout=60)
         slow["status"], slow["seconds"] = r.status_code, time.monotonic() - started
 
+    # Each kind of page once first (templates compiled, the workers' first query done), by other URLs, so
+    # the ten below are still answered by the workers (not the response cache) but not at cold start.
+    for warm in ["/sparql?query=ASK%20%7B%20%7D", "/queries/ajang-inovasi.json", "/id/wilayah/33.71", "/catalog.jsonld",
+                 "/?lang=en", "/search?q=kota", "/queries/visi-daerah.csv", "/kode/status-hasil",
+                 "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%202", "/ontology.jsonld"]:
+        assert httpx.get(server + warm, timeout=30).status_code == 200, warm
     thread = threading.Thread(target=runaway)
     thread.start()
     time.sleep(0.3)  # the runaway holds one worker now
@@ -105,7 +111,8 @@ def test_a_runaway_query_delays_nothing_else(server: str) -> None:
     for t in others:
         t.join()
     thread.join()
-    assert len(times) == 10 and max(times.values()) < 1.0, times
+    # one that waited behind the runaway would take its 3 s limit; ten answered at once on two cores take ~1 s
+    assert len(times) == 10 and max(times.values()) < 2.0, sorted(times.items(), key=lambda kv: -kv[1])
     assert slow["status"] == 503 and 2.5 < float(slow["seconds"]) < 10  # type: ignore[arg-type]
 
 

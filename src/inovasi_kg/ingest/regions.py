@@ -38,6 +38,8 @@ _SHORT: dict[str, tuple[str, str]] = {
     "diyogyakarta": ("provinsi", "Daerah Istimewa Yogyakarta"),
     "dki": ("provinsi", "Daerah Khusus Ibukota Jakarta"), "dkijakarta": ("provinsi", "Daerah Khusus Ibukota Jakarta"),
     "jakarta": ("provinsi", "Daerah Khusus Ibukota Jakarta"),
+    "jakartaraya": ("provinsi", "Daerah Khusus Ibukota Jakarta"),  # the older name (DKI Jakarta Raya)
+    "dkijakartaraya": ("provinsi", "Daerah Khusus Ibukota Jakarta"),
     "daerahkhususjakarta": ("provinsi", "Daerah Khusus Ibukota Jakarta"),
     "sumut": ("provinsi", "Sumatera Utara"), "sumbar": ("provinsi", "Sumatera Barat"),
     "sumsel": ("provinsi", "Sumatera Selatan"), "kalbar": ("provinsi", "Kalimantan Barat"),
