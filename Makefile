@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check bench bench-web clean assets
+.PHONY: run test lint check bench bench-web profile-web clean assets
 
 ASSETS := src/inovasi_kg/web/assets
 YASGUI := src/inovasi_kg/web/static/yasgui
@@ -74,6 +74,10 @@ bench: $(STAMP)
 
 bench-web: $(STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/web_load.py --anchors .venv-bench/bin
+
+# Where one entity page's and one ad-hoc query's time goes (py-spy on the server; benchmarks/README.md).
+profile-web: $(STAMP) .venv-bench/.installed
+	$(BIN)/python benchmarks/profile_web.py --anchors .venv-bench/bin
 
 clean:
 	rm -rf build var .pytest_cache $(YASGUI) $(ASSETS)/node_modules

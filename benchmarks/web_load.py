@@ -8,7 +8,11 @@ drives each for a fixed duration at 16 and 64 connections, for two requests:
     linked-data page ours: GET /id/organisasi/33.71.balitbang with Accept: text/turtle
                      the others: the equivalent CONSTRUCT of the node's triples, as Turtle
 
-It prints requests per second, p50 and p99 latency, and each ratio to ours. Then, beside Oxigraph's
+Our server runs twice, with its response cache and without (`cache_bytes` 0), and the requests are
+also the entity's HTML page and an ad-hoc query, once with the same text every time and once with a
+new text on every request (nothing comes from a cache). It prints requests per second, p50 and p99
+latency and each ratio to Oxigraph's server, then the targets of #20 as met or not, and appends the
+figures to benchmarks/RESULTS.md (`--no-record` does not). Then, beside Oxigraph's
 server, the same under load: a cheap ad-hoc query (its text differs on every request, so no answer
 comes from a cache) at 16 and 64 connections while 8 slow queries run, and the time to recover after
 64 clients send a slow query each and go away (until a cheap query is answered within 50 ms again).
@@ -167,11 +171,47 @@ def under_load(base: dict[str, str], seconds: int, tmp: Path) -> None:
         print(f"recovery after 64 clients went away: {server:<12} {shown}")
 
 
+ADHOC = ("PREFIX ida: <https://w3id.org/inovasi-daerah/ontology#> "
+         "SELECT ?s ?o WHERE { ?s ida:skor ?o } ORDER BY ?o LIMIT 10")
+
+
+def machine() -> str:
+    """What this machine is, for RESULTS.md."""
+    import platform
+
+    model = ""
+    try:
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"{model or platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
+
+
+def append_results(lines: list[str], targets: list[str], seconds: int, workers: int) -> None:
+    """Append this run's figures to benchmarks/RESULTS.md (the history of each ratio)."""
+    results = ROOT / "benchmarks" / "RESULTS.md"
+    head = "" if results.exists() else ("# Benchmark results\n\nEach run of a benchmark appends its figures here, "
+                                        "with the date, the machine and the commit. Ratios are against anchors "
+                                        "measured in the same run.\n")
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    block = [f"\n## web_load.py, {stamp}, commit {commit()}\n", f"{machine()}; {seconds} s per run, wrk -t2, loopback; "
+             f"our server with {workers} query workers\n", "```", *lines, "```", "", *targets, ""]
+    with results.open("a", encoding="utf-8") as handle:
+        handle.write(head + "\n".join(block))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--anchors", required=True, help="bin folder of the environment with rdflib-endpoint and oxigraph")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-record", action="store_true", help="do not append the figures to benchmarks/RESULTS.md")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -198,10 +238,19 @@ def main() -> None:
                            "lang": ox.Literal("id")})
     named_q = quote(prologue() + named)
     construct_q = quote(f"CONSTRUCT {{ <{NODE}> ?p ?o }} WHERE {{ <{NODE}> ?p ?o }}")
-    ports = {name: free_port() for name in ("inovasi-kg", "rdflib-endpoint", "oxigraph")}
+    adhoc_q = quote(ADHOC)
+    ports = {name: free_port() for name in ("inovasi-kg", "inovasi-kg uncached", "rdflib-endpoint", "oxigraph")}
+    # One client address drives every server here: our admission gate is sized for it (its defaults give
+    # one address at most 18 of 24 slots, so 64 connections from one address would be refused by design).
+    ours_env = {**env, "INOVASI_KG_ADMISSION_SLOTS": "256", "INOVASI_KG_CLIENT_SHARE": "1.0"}
     procs = [
         subprocess.Popen([py, "-m", "inovasi_kg", "serve", "--store", str(store), "--port", str(ports["inovasi-kg"]),
-                          "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                          "--workers", str(args.workers)], env=ours_env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL),
+        subprocess.Popen([py, "-m", "inovasi_kg", "serve", "--store", str(store), "--port",
+                          str(ports["inovasi-kg uncached"]), "--workers", str(args.workers)],
+                         env={**ours_env, "INOVASI_KG_CACHE_BYTES": "0"}, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL),
         subprocess.Popen([str(anchors / "rdflib-endpoint"), "serve", str(nt), "--host", "127.0.0.1", "--port",
                           str(ports["rdflib-endpoint"]), "--store", "Oxigraph"], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL),
@@ -210,30 +259,72 @@ def main() -> None:
     ]
     try:
         base = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
+        ours = ("inovasi-kg", "inovasi-kg uncached")
+        json_ = "application/sparql-results+json"
         targets = {
             "named query": {
-                "inovasi-kg": (base["inovasi-kg"] + "/queries/peringkat-penghargaan.json", "application/json"),
-                "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={named_q}", "application/sparql-results+json"),
-                "oxigraph": (base["oxigraph"] + f"/query?query={named_q}", "application/sparql-results+json"),
+                **{o: (base[o] + "/queries/peringkat-penghargaan.json", "application/json") for o in ours},
+                "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={named_q}", json_),
+                "oxigraph": (base["oxigraph"] + f"/query?query={named_q}", json_),
             },
-            "linked-data page": {
-                "inovasi-kg": (base["inovasi-kg"] + "/id/organisasi/33.71.balitbang", "text/turtle"),
+            "entity turtle": {
+                **{o: (base[o] + "/id/organisasi/33.71.balitbang", "text/turtle") for o in ours},
                 "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={construct_q}", "text/turtle"),
                 "oxigraph": (base["oxigraph"] + f"/query?query={construct_q}", "text/turtle"),
+            },
+            # Neither anchor renders HTML: theirs is the node's CONSTRUCT, the data the page is made of.
+            "entity page": {
+                **{o: (base[o] + "/id/organisasi/33.71.balitbang", "text/html") for o in ours},
+                "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={construct_q}", "text/turtle"),
+                "oxigraph": (base["oxigraph"] + f"/query?query={construct_q}", "text/turtle"),
+            },
+            "ad-hoc query": {
+                **{o: (base[o] + f"/sparql?query={adhoc_q}", json_) for o in ours},
+                "rdflib-endpoint": (base["rdflib-endpoint"] + f"/?query={adhoc_q}", json_),
+                "oxigraph": (base["oxigraph"] + f"/query?query={adhoc_q}", json_),
             },
         }
         for request in targets.values():
             for url, accept in request.values():
                 wait(url, {"accept": accept})
+        lines = [f"{'request':<17} {'conns':>5} {'server':<20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs oxigraph':>12}"]
         print(f"# {args.seconds} s per run, wrk -t2, loopback; our server with {args.workers} query workers")
-        print(f"{'request':<17} {'conns':>5} {'server':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs ours':>8}")
+        print(lines[0])
+        rates: dict[tuple[str, int, str], float] = {}
         for request, servers in targets.items():
             for conns in (16, 64):
-                ours = None
-                for server, (url, accept) in servers.items():
-                    rps, p50, p99 = wrk(url, conns, args.seconds, accept)
-                    ours = ours or rps
-                    print(f"{request:<17} {conns:>5} {server:<16} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {rps / ours:>7.2f}x")
+                measured = {server: wrk(url, conns, args.seconds, accept) for server, (url, accept) in servers.items()}
+                for server, (rps, p50, p99) in measured.items():
+                    rates[(request, conns, server)] = rps
+                    ratio = rps / measured["oxigraph"][0]
+                    line = f"{request:<17} {conns:>5} {server:<20} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {ratio:>11.2f}x"
+                    lines.append(line)
+                    print(line, flush=True)
+        # An ad-hoc query whose text differs on every request: nothing comes from a cache.
+        path = {"inovasi-kg uncached": "/sparql?query=", "rdflib-endpoint": "/?query=", "oxigraph": "/query?query="}
+        for conns in (16, 64):
+            for server, prefix in path.items():
+                answered, _, p99 = wrk_varied(base[server], prefix, conns, args.seconds, json_, tmp)
+                rates[("varied ad-hoc", conns, server)] = answered
+                line = f"{'varied ad-hoc':<17} {conns:>5} {server:<20} {answered:>9.0f} {'':>8} {p99:>8.2f}"
+                lines.append(line)
+                print(line, flush=True)
+        goals = []
+        for conns in (16, 64):
+            for request in ("named query", "entity page", "ad-hoc query"):
+                ratio = rates[(request, conns, "inovasi-kg")] / rates[(request, conns, "oxigraph")]
+                goals.append(f"- cached {request}, {conns} connections: {ratio:.2f}x Oxigraph's req/s "
+                             f"(target 0.5x) {'met' if ratio >= 0.5 else 'NOT MET'}")
+            page = rates[("entity page", conns, "inovasi-kg uncached")]
+            goals.append(f"- uncached entity page, {conns} connections: {page:.0f} req/s (target 1,000) "
+                         f"{'met' if page >= 1000 else 'NOT MET'}")
+            ratio = rates[("varied ad-hoc", conns, "inovasi-kg uncached")] / rates[("varied ad-hoc", conns, "rdflib-endpoint")]
+            goals.append(f"- uncached ad-hoc query, {conns} connections: {ratio:.2f}x rdflib-endpoint's req/s "
+                         f"(target 1x) {'met' if ratio >= 1 else 'NOT MET'}")
+        print()
+        print("\n".join(goals))
+        if not args.no_record:
+            append_results(lines, goals, args.seconds, args.workers)
         under_load(base, args.seconds, tmp)
     finally:
         for p in procs:

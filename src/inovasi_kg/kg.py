@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from inovasi_kg.check.validate import Finding
     from inovasi_kg.dataset.catalog import Distribution
 
-__all__ = ["ClassCount", "Description", "KnowledgeGraph", "open_graph"]
+__all__ = ["ClassCount", "Description", "KnowledgeGraph", "PageReader", "open_graph"]
 
 
 @dataclass(frozen=True)
@@ -114,14 +114,84 @@ class _PerGeneration:
         return value
 
 
+class _Labels:
+    """skos:prefLabel by language of each IRI looked up, for one generation at a time (bounded)."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._found: dict[str, dict[str, str]] = {}
+
+    def of(self, generation: str | None) -> dict[str, dict[str, str]] | None:
+        if generation is None:
+            return None
+        with self._lock:
+            if generation != self._generation or len(self._found) > self.LIMIT:
+                self._generation, self._found = generation, {}
+            return self._found
+
+
+class PageReader:
+    """Pattern reads, labels and the page's own named queries for one page (KnowledgeGraph.page_reader).
+
+    On a pinned generation (the embedded store) the named queries run in this process on the same
+    handle: a page's queries are bound to its one node, so their cost is that of the node's
+    neighbourhood, and a round trip to a worker process would cost more than the query. Elsewhere they
+    go through the graph as any named query does."""
+
+    def __init__(self, kg: KnowledgeGraph, reader: Any, labels: dict[str, dict[str, str]] | None,
+                 pinned: bool) -> None:
+        self._kg, self._reader, self._labels, self._pinned = kg, reader, labels, pinned
+
+    def query(self, name: str, /, **params: str) -> QueryResult:
+        """A named query of the page (as KnowledgeGraph.query)."""
+        if not self._pinned:
+            return self._kg.query(name, **params)
+        kg = self._kg
+        lang = take_language(None, params, option="lang {!r}", parameter="parameter lang={!r}")
+        return execute_named(self._reader, kg.named(name), params, base=kg.settings.base_iri,
+                             lang=lang or kg.settings.lang, max_rows=kg.settings.max_rows,
+                             timeout=kg.settings.query_timeout)
+
+    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                obj: Any = None) -> Iterator[ox.Triple]:
+        return self._reader.triples(subject, predicate, obj)  # type: ignore[no-any-return]
+
+    def labels(self, iri: str) -> dict[str, str]:
+        """The node's skos:prefLabel values by language tag."""
+        if self._labels is not None and (known := self._labels.get(iri)) is not None:
+            return known
+        found: dict[str, str] = {}
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return found
+        for t in self._reader.triples(node, ox.NamedNode(_PREF), None):
+            if isinstance(t.object, ox.Literal) and t.object.language:
+                found[t.object.language] = t.object.value
+        if self._labels is not None:
+            self._labels[iri] = found
+        return found
+
+    def label(self, iri: str, lang: str) -> str:
+        """The node's label in `lang`, else in the other language, else its CURIE."""
+        found = self.labels(iri)
+        return found.get(lang) or found.get("id" if lang == "en" else "en") or curie(iri)
+
+
 class KnowledgeGraph:
     """A read-only view of the graph in a store backend (the one the settings name, by default)."""
 
-    def __init__(self, settings: Settings, backend: Backend | None = None, *, workers: int = 1, light: int = 0) -> None:
+    def __init__(self, settings: Settings, backend: Backend | None = None, *, workers: int = 1, light: int = 0,
+                 page_copy: bool = False) -> None:
         self.settings = settings
-        self.backend = backend if backend is not None else open_backend(settings, workers=workers, light=light)
+        self.backend = backend if backend is not None else open_backend(settings, workers=workers, light=light,
+                                                                        page_copy=page_copy)
         self._owns_backend = backend is None
         self._memo = _PerGeneration()
+        self._labels = _Labels()
         if backend is None and not self.backend.capabilities.persistent and self.backend.fingerprint() is None:
             raise StoreError(f"the in-memory store {self.backend.location} is empty: it lives only in the process "
                              f"that built it (build into it first, or give a folder)")
@@ -134,7 +204,17 @@ class KnowledgeGraph:
 
         other = KnowledgeGraph(replace(self.settings, lang=lang), self.backend)
         other._memo = self._memo  # language-free values are shared; language-bound ones carry lang in the name
+        other._labels = self._labels
         return other
+
+    def page_reader(self) -> PageReader:
+        """The reads of one page, all from one generation where the backend can pin one (the embedded
+        store), with labels remembered per generation."""
+        pinned = getattr(self.backend, "pinned", None)
+        if pinned is None:
+            return PageReader(self, self.backend, None, False)
+        generation, reader = pinned()
+        return PageReader(self, reader, self._labels.of(generation), True)
 
     def close(self) -> None:
         """Release the backend's workers and handles (when this facade opened it)."""

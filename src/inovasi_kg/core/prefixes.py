@@ -6,6 +6,8 @@ from this table.
 
 from __future__ import annotations
 
+import functools
+
 from inovasi_kg.core.iris import KODE_NS, ONTOLOGY_NS
 
 __all__ = ["NAMESPACES", "PREFIXES", "SCHEMES", "curie"]
@@ -55,6 +57,7 @@ NAMESPACES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=65536)  # pages shorten the same few hundred IRIs over and over; the table is fixed
 def curie(iri: str) -> str:
     """Shorten an IRI with the project's prefixes: `curie(PREFIXES["skos"] + "prefLabel") == "skos:prefLabel"`."""
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns) and len(iri) > len(ns)), key=len, default=None)

@@ -63,6 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keepalive_timeout", 5.0, "Seconds an idle keep-alive connection stays open."),
     Setting("max_url_bytes", 8192, "Longest request target (path and query) the web server accepts; more gets 414."),
     Setting("max_header_bytes", 16384, "Largest total size of a request's headers; more gets 431."),
+    Setting("page_copy_mb", 256, "A store of at most this many MB on disk is also read from a copy in memory by the "
+            "web server's pages (0: always from disk); the copy is made once per generation."),
     Setting("cache_bytes", 67108864, "Bytes of responses the web server keeps per store generation (0: no cache)."),
     Setting("base_path", "/", "Path on the server where {base} IRIs resolve ({base}id/x is served at {base_path}id/x)."),
 )
@@ -125,6 +127,7 @@ class Settings:
     max_url_bytes: int = _DEFAULTS["max_url_bytes"]
     max_header_bytes: int = _DEFAULTS["max_header_bytes"]
     cache_bytes: int = _DEFAULTS["cache_bytes"]
+    page_copy_mb: int = _DEFAULTS["page_copy_mb"]
     base_path: str = _DEFAULTS["base_path"]
 
     @classmethod
@@ -163,6 +166,8 @@ class Settings:
             raise UsageError(f"light_workers must be 0 (none) or a positive whole number, got {self.light_workers!r}")
         if isinstance(self.cache_bytes, bool) or not isinstance(self.cache_bytes, int) or self.cache_bytes < 0:
             raise UsageError(f"cache_bytes must be 0 (no cache) or a positive whole number, got {self.cache_bytes!r}")
+        if isinstance(self.page_copy_mb, bool) or not isinstance(self.page_copy_mb, int) or self.page_copy_mb < 0:
+            raise UsageError(f"page_copy_mb must be 0 (no copy) or a positive whole number, got {self.page_copy_mb!r}")
         if isinstance(self.client_share, bool) or not isinstance(self.client_share, (int, float)) \
                 or not 0 < self.client_share <= 1:
             raise UsageError(f"client_share must be a fraction above 0 and at most 1, got {self.client_share!r}")

@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from inovasi_kg.core.errors import QueryError
-from inovasi_kg.sparql.text import prologue
+from inovasi_kg.sparql.text import prologue, prologue_for
 
 __all__ = ["check_query", "located_syntax_error", "may_need_no_store", "reads_store"]
 
@@ -194,6 +194,12 @@ def _parse_unlocked(text: str) -> Any:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
+    used = prologue_for(text)
+    if used != prologue():
+        try:  # the prefixes the text uses are all it needs; a text that fails is parsed again below
+            return Query.parse_string(used + text, parse_all=True)
+        except (ParseException, RecursionError, Exception):
+            pass  # the whole prologue's parse says what is wrong, at positions in the user's text
     full = prologue() + text
     try:
         return Query.parse_string(full, parse_all=True)

@@ -4,6 +4,13 @@ Queries run in a pool of read-only worker processes (time limit, memory cap, kil
 when over); pattern reads (export, the network view) use a read-only handle in this process, opened
 after the generation is checked against its manifest.
 
+`copy_mb` (the web server's `page_copy_mb`): when the current generation takes at most that many MB
+on disk, its quads are also copied into an in-memory store, on a thread of its own once per
+generation, and pattern reads use the copy once it is complete. A read on disk decodes each term
+from RocksDB (about 12 µs a quad on the test machine, against under 1 µs in memory), and an entity
+page makes a few hundred such reads. The copy is of a finished generation, which never changes, so
+it answers exactly as the disk does; until it is complete the disk answers.
+
 `one_shot` is for a command that runs one of the project's named queries and exits (`inovasi-kg
 query NAME`): the query runs in this process (no worker to start: about half the command's time on
 a small graph), and a watchdog ends the process with the time limit's message and exit status 2
@@ -51,7 +58,7 @@ class EmbeddedBackend(StoreReader):
     capabilities = Capabilities(substitutions=True, custom_functions=True, limits=True, persistent=True)
 
     def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1, light: int = 0,
-                 one_shot: bool = False) -> None:
+                 one_shot: bool = False, copy_mb: int = 0) -> None:
         self.path = Path(path)
         self.light = light
         self.one_shot = one_shot
@@ -60,15 +67,59 @@ class EmbeddedBackend(StoreReader):
         self._pool: WorkerPool | None = None
         self._handle: tuple[str | None, ox.Store] | None = None
         self._lock = threading.Lock()
+        self.copy_mb = copy_mb
+        self._copy: tuple[str | None, ox.Store] | None = None  # (generation, in-memory copy), once complete
+        self._copying: str | None = None  # the generation being copied now
 
     @property
     def store(self) -> ox.Store:  # type: ignore[override]
         """A read-only handle on the current generation (checked before it is first trusted)."""
+        return self._current()[1]
+
+    def _current(self) -> tuple[str | None, ox.Store]:
+        info = store_info(self.path)
         with self._lock:
-            generation = store_info(self.path).generation
-            if self._handle is None or self._handle[0] != generation:
-                self._handle = (generation, open_store(self.path))
-            return self._handle[1]
+            if self._handle is None or self._handle[0] != info.generation:
+                self._handle = (info.generation, open_store(self.path))
+            handle = self._handle
+        if self.copy_mb and handle[0] != self._copying and (self._copy is None or self._copy[0] != handle[0]):
+            if sum(size for size, _ in info.files.values()) <= self.copy_mb * 1024 * 1024:
+                self._start_copy(*handle)
+        return handle
+
+    def _start_copy(self, generation: str | None, disk: ox.Store) -> None:
+        with self._lock:
+            if self._copying == generation:
+                return
+            self._copying = generation
+
+        def copy() -> None:
+            try:
+                memory = ox.Store()
+                memory.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            except (OSError, RuntimeError, ValueError, SyntaxError):
+                return  # the disk keeps answering; its own reads report the error
+            finally:
+                with self._lock:
+                    self._copying = None
+            with self._lock:
+                if self._handle is not None and self._handle[0] == generation:
+                    self._copy = (generation, memory)
+
+        threading.Thread(target=copy, name="store-copy", daemon=True).start()
+
+    def pinned(self) -> tuple[str | None, StoreReader]:
+        """Pattern reads of the current generation that do not check the generation again on every read
+        (the reads of one page): the generation's name, and a reader of it."""
+        generation, disk = self._current()
+        copy = self._copy
+        return generation, _Pinned(copy[1] if copy is not None and copy[0] == generation else disk, self.path)
+
+    def _reader(self) -> ox.Store:
+        """The in-memory copy of the current generation when it is complete, else the disk handle."""
+        generation, disk = self._current()
+        copy = self._copy
+        return copy[1] if copy is not None and copy[0] == generation else disk
 
     def busy(self) -> int:
         """Query workers running a query now (0 before the first query)."""
@@ -125,7 +176,8 @@ class EmbeddedBackend(StoreReader):
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:
         try:
-            yield from super().triples(subject, predicate, obj)
+            for q in self._reader().quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()):
+                yield ox.Triple(q.subject, q.predicate, q.object)
         except (OSError, RuntimeError) as err:
             raise store_error(self.path, err) from None
 
@@ -155,3 +207,18 @@ class EmbeddedBackend(StoreReader):
                 self._pool.close()
                 self._pool = None
             self._handle = None
+            self._copy = None
+
+
+class _Pinned(StoreReader):
+    """One generation's store, read without looking at the marker again (EmbeddedBackend.pinned)."""
+
+    def __init__(self, store: ox.Store, path: Path) -> None:
+        self.store, self.path = store, path
+
+    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                obj: Term | None = None) -> Iterator[ox.Triple]:
+        try:
+            yield from super().triples(subject, predicate, obj)
+        except (OSError, RuntimeError) as err:
+            raise store_error(self.path, err) from None

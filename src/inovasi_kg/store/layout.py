@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -156,6 +157,36 @@ def _remove_legacy(path: Path) -> None:
             file.unlink(missing_ok=True)
 
 
+_SEEN: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}  # marker path -> (its stat stamp, parsed marker)
+_SEEN_LOCK = threading.Lock()
+
+
+def _seen_marker(path: Path) -> dict[str, Any] | None:
+    """`read_marker` for readers, parsed again only when the file's stat changes: a build replaces the
+    marker by rename (a new inode), and any edit in place changes its times, so a read of every request
+    costs one stat. The marker returned is shared: callers must not change it."""
+    file = path / MARKER
+    try:
+        st = os.stat(file)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:
+        return read_marker(path)  # raises the located error
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    key = str(file)
+    with _SEEN_LOCK:
+        seen = _SEEN.get(key)
+    if seen is not None and seen[0] == stamp:
+        return seen[1]
+    marker = read_marker(path)
+    if marker is not None:
+        with _SEEN_LOCK:
+            if len(_SEEN) > 64:
+                _SEEN.clear()
+            _SEEN[key] = (stamp, marker)
+    return marker
+
+
 def read_marker(path: Path) -> dict[str, Any] | None:
     """The marker of the store at `path`, None if there is none; StoreError if it is unreadable."""
     try:
@@ -184,7 +215,7 @@ def store_info(path: Path) -> StoreInfo:
         raise StoreError(f"no store at {path}; run `inovasi-kg build` first (or pass --store)")
     if not path.is_dir():
         raise StoreError(f"{path} is {_kind(path)}, not an inovasi-kg store")
-    marker = read_marker(path)
+    marker = _seen_marker(path)
     if marker is None and _legacy(path):
         raise StoreError(f"the store at {path} has the layout of an older inovasi-kg; run `inovasi-kg build --store "
                          f"{path}` to rebuild it in the current layout")
@@ -271,7 +302,7 @@ def open_store(path: Path, *, verify: bool | None = None) -> ox.Store:
 def read_fingerprint(path: Path) -> str | None:
     """The fingerprint of the build that wrote the store at `path`, or None if there is none yet."""
     try:
-        marker = read_marker(path)
+        marker = _seen_marker(path)
     except StoreError:
         return None
     return None if marker is None else marker.get("fingerprint")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["open_backend", "open_one_shot", "open_remote"]
 
 
-def open_backend(settings: Settings, *, workers: int = 1, light: int = 0) -> Backend:
+def open_backend(settings: Settings, *, workers: int = 1, light: int = 0, page_copy: bool = False) -> Backend:
     """The backend the `store` setting names: a folder, `memory:NAME` or a SPARQL server's http(s) URL.
 
     `workers` query processes serve an embedded store (the web server runs settings.workers), and
@@ -31,7 +31,8 @@ def open_backend(settings: Settings, *, workers: int = 1, light: int = 0) -> Bac
         return open_remote(settings, location)
     from inovasi_kg.store.embedded import EmbeddedBackend
 
-    return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb, workers=workers, light=light)
+    return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb, workers=workers, light=light,
+                           copy_mb=settings.page_copy_mb if page_copy else 0)
 
 
 def open_one_shot(settings: Settings) -> Backend:

@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     from inovasi_kg.web.http import HttpSemantics, status_error
 
     settings = settings or Settings.load()
-    kg = KnowledgeGraph(settings, backend, workers=settings.workers, light=settings.light_workers)
+    kg = KnowledgeGraph(settings, backend, workers=settings.workers, light=settings.light_workers, page_copy=True)
     admission = Admission(settings.slots, settings.client_share)
 
     @contextlib.asynccontextmanager

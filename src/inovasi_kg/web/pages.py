@@ -31,7 +31,7 @@ from inovasi_kg.core.errors import QueryError
 from inovasi_kg.core.formats import RDF, RESULTS
 from inovasi_kg.core.prefixes import PREFIXES, curie
 from inovasi_kg.core.settings import LANGUAGES
-from inovasi_kg.kg import KnowledgeGraph
+from inovasi_kg.kg import KnowledgeGraph, PageReader
 from inovasi_kg.sparql.named import NamedQuery
 from inovasi_kg.web.common import HTTPError, blocking, by_name, first, language, light, negotiate, params, timing
 from inovasi_kg.web.i18n import text
@@ -50,7 +50,8 @@ def _templates() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     folder = Path(__file__).resolve().parent / "templates"
-    return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
+    # The templates ship with the package: checking their files for changes on every page is wasted work.
+    return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]), auto_reload=False)
 
 
 _ENV: Any = None
@@ -95,21 +96,16 @@ def page_of(request: Request, iri: str) -> str | None:
     return settings.base_path + quote(iri[len(settings.base_iri):], safe="/.-_~")
 
 
-def _label(kg: KnowledgeGraph, iri: str, lang: str) -> str:
-    found: dict[str, str] = {}
-    for t in kg.backend.triples(ox.NamedNode(iri), ox.NamedNode(_PREF), None):
-        if isinstance(t.object, ox.Literal) and t.object.language:
-            found[t.object.language] = t.object.value
-    other = "id" if lang == "en" else "en"
-    return found.get(lang) or found.get(other) or curie(iri)
+def _label(r: PageReader, iri: str, lang: str) -> str:
+    return r.label(iri, lang)
 
 
-def _exists(kg: KnowledgeGraph, iri: str) -> bool:
+def _exists(r: PageReader, iri: str) -> bool:
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return next(kg.backend.triples(node, None, None), None) is not None
+    return next(r.triples(node, None, None), None) is not None
 
 
 def _rdf_response(triples: list[ox.Triple], name: str, headers: dict[str, str] | None = None) -> Response:
@@ -140,10 +136,11 @@ class _Document:
 
 
 def _locate(request: Request, kg: KnowledgeGraph, iri: str, path: str) -> _Document | None:
-    if _exists(kg, iri):
+    r = kg.page_reader()
+    if _exists(r, iri):
         return _Document(iri, path, None)
     for ext in (*_SUFFIXES, "html"):
-        if iri.endswith("." + ext) and _exists(kg, iri[: -len(ext) - 1]):
+        if iri.endswith("." + ext) and _exists(r, iri[: -len(ext) - 1]):
             return _Document(iri[: -len(ext) - 1], path[: -len(ext) - 1], ext)
     return None
 
@@ -171,7 +168,8 @@ async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang
         name = negotiate(request, (RDF,), "html", extra={"text/html": "html", "application/xhtml+xml": "html"})
     headers = {"Vary": "Accept", "Link": _link_header(doc.path)}
     if name != "html":
-        triples, ms = await blocking(request, lambda: sorted(kg.backend.triples(ox.NamedNode(doc.iri), None, None), key=str))
+        triples, ms = await blocking(request, lambda: sorted(kg.page_reader().triples(ox.NamedNode(doc.iri), None, None),
+                                                             key=str))
         ext = next(e for e, n in _SUFFIXES.items() if n == name)
         headers["Content-Location"] = f"{doc.path}.{ext}"
         return timing(_rdf_response(triples, name, headers), ms)
@@ -183,11 +181,12 @@ async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang
 
 
 def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict[str, Any]:
+    r = kg.page_reader()  # every read of the page from one generation, labels remembered per generation
     node = ox.NamedNode(iri)
     labels: list[dict[str, Any]] = []
     types: list[dict[str, Any]] = []
     props: list[tuple[str, Any]] = []
-    for t in sorted(kg.backend.triples(node, None, None), key=str):
+    for t in sorted(r.triples(node, None, None), key=str):
         p, o = t.predicate.value, t.object
         if p in (_PREF, _ALT) and isinstance(o, ox.Literal):
             labels.append({"text": o.value, "lang": o.language or "", "alt": p == _ALT})
@@ -195,25 +194,25 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
             href = page_of(request, o.value)
             if o.value.startswith(iris.ONTOLOGY_NS):
                 href = "/class/" + o.value[len(iris.ONTOLOGY_NS):]
-            types.append({"curie": curie(o.value), "label": _label(kg, o.value, lang), "href": href})
+            types.append({"curie": curie(o.value), "label": _label(r, o.value, lang), "href": href})
         elif p != _RDFS_LABEL:
             props.append((p, o))
     supers = kg.superproperties()
-    outbound = [_cell(request, kg, p, o, lang, also) for p, o, also in _fold(props, supers) if p != _QUOTE]
-    inbound = [_cell(request, kg, p, s, lang, also) for p, s, also in
-               _fold([(t.predicate.value, t.subject) for t in sorted(kg.backend.triples(None, None, node), key=str)], supers)]
+    outbound = [_cell(request, r, p, o, lang, also) for p, o, also in _fold(props, supers) if p != _QUOTE]
+    inbound = [_cell(request, r, p, s, lang, also) for p, s, also in
+               _fold([(t.predicate.value, t.subject) for t in sorted(r.triples(None, None, node), key=str)], supers)]
     quotes, seen = [], set()
     try:
-        for row in kg.query("provenans", simpul=iri).values():
+        for row in r.query("provenans", simpul=iri).values():
             if row["teks"] and (row["teks"], row["sumber"]) not in seen:  # one quote may back several facts
                 seen.add((row["teks"], row["sumber"]))
                 quotes.append({"text": row["teks"], "source": row["sumber"], "url": row["url"]})
     except QueryError:
         pass
-    type_iris = {t.object.value for t in kg.backend.triples(node, ox.NamedNode(_TYPE), None)}
-    awards, index, awards_svg = _region_history(kg, iri, type_iris, lang)
-    members = _province_members(request, kg, iri, type_iris, lang)
-    summary = _region_summary(kg, node, type_iris, awards, index, members, lang)
+    type_iris = {t.object.value for t in r.triples(node, ox.NamedNode(_TYPE), None)}
+    awards, index, awards_svg = _region_history(r, iri, type_iris, lang)
+    members = _province_members(request, r, iri, type_iris, lang)
+    summary = _region_summary(kg, r, node, type_iris, awards, index, members, lang)
     title = next((x["text"] for x in labels if x["lang"] == lang and not x["alt"]), None) or \
         next((x["text"] for x in labels if not x["alt"]), None) or curie(iri)
     graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
@@ -222,34 +221,34 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
             "members": members, "summary": summary}
 
 
-def _province_members(request: Request, kg: KnowledgeGraph, iri: str, types: set[str], lang: str
+def _province_members(request: Request, r: PageReader, iri: str, types: set[str], lang: str
                       ) -> list[dict[str, Any]]:
     """A province's regencies and cities with what the graph knows of each (named query daerah-provinsi)."""
     if iris.ONTOLOGY_NS + "Provinsi" not in types:
         return []
     try:
-        rows = kg.query("daerah-provinsi", kode=iri.rsplit("/", 1)[1], lang=lang).values()
+        rows = r.query("daerah-provinsi", kode=iri.rsplit("/", 1)[1], lang=lang).values()
     except QueryError:
         return []
     return [{**r, "href": page_of(request, r["daerah"])} for r in rows]
 
 
-def _region_summary(kg: KnowledgeGraph, node: ox.NamedNode, types: set[str], awards: list[dict[str, Any]],
+def _region_summary(kg: KnowledgeGraph, r: PageReader, node: ox.NamedNode, types: set[str], awards: list[dict[str, Any]],
                     index: list[dict[str, Any]], members: list[dict[str, Any]], lang: str) -> str:
     """What the graph knows of a region, in one or two plain sentences (before the raw properties)."""
     kinds = [k for k in ("Provinsi", "Kabupaten", "Kota") if iris.ONTOLOGY_NS + k in types]
     if not kinds:
         return ""
-    name = _label(kg, node.value, lang)
+    name = _label(r, node.value, lang)
     code = node.value.rsplit("/", 1)[1]
-    kind = _label(kg, iris.ONTOLOGY_NS + kinds[0], lang).lower()
-    part_of = next(kg.backend.triples(node, ox.NamedNode(iris.ONTOLOGY_NS + "bagianDari"), None), None)
+    kind = _label(r, iris.ONTOLOGY_NS + kinds[0], lang).lower()
+    part_of = next(r.triples(node, ox.NamedNode(iris.ONTOLOGY_NS + "bagianDari"), None), None)
     where = ""
     if part_of is not None:
-        where = (f" in {_label(kg, part_of.object.value, lang)}" if lang == "en"
-                 else f" di {_label(kg, part_of.object.value, lang)}")
+        where = (f" in {_label(r, part_of.object.value, lang)}" if lang == "en"
+                 else f" di {_label(r, part_of.object.value, lang)}")
     try:
-        held = kg.query("ringkasan-daerah", kode=code).values()[0]
+        held = r.query("ringkasan-daerah", kode=code).values()[0]
     except (QueryError, IndexError):
         held = {"perangkatDaerah": 0, "inovasi": 0, "observasi": 0}
     agencies, innovations, observations = held["perangkatDaerah"] or 0, held["inovasi"] or 0, held["observasi"] or 0
@@ -289,7 +288,7 @@ def _region_summary(kg: KnowledgeGraph, node: ox.NamedNode, types: set[str], awa
 _REGION_TYPES = {iris.ONTOLOGY_NS + c for c in ("PemerintahDaerah", "Provinsi", "Kabupaten", "Kota")}
 
 
-def _region_history(kg: KnowledgeGraph, iri: str, types: set[str], lang: str
+def _region_history(r: PageReader, iri: str, types: set[str], lang: str
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """A region's (or its government's) IGA results and index over the years, and a chart of them."""
     from inovasi_kg.web.charts import bar_chart
@@ -298,10 +297,13 @@ def _region_history(kg: KnowledgeGraph, iri: str, types: set[str], lang: str
         return [], [], ""
     code = iri.rsplit("/", 1)[1].removeprefix("pemda-")
     try:
-        awards = kg.query("riwayat-penghargaan", kode=code, lang=lang).values()
-        index = kg.query("iid-daerah", kode=code, lang=lang).values()
+        awards = r.query("riwayat-penghargaan", kode=code, lang=lang).values()
+        index = r.query("iid-daerah", kode=code, lang=lang).values()
     except QueryError:
         return [], [], ""
+    for row in awards:  # GROUP_CONCAT has no order: the same sources in the same order on every engine and copy
+        if row.get("sumber"):
+            row["sumber"] = " ".join(sorted(set(str(row["sumber"]).split())))
     per_year: dict[str, int] = {}
     for row in awards:
         per_year[str(row["tahun"])] = per_year.get(str(row["tahun"]), 0) + 1
@@ -331,14 +333,14 @@ def _fold(pairs: list[tuple[str, Any]], supers: dict[str, frozenset[str]]) -> li
     return rows
 
 
-def _cell(request: Request, kg: KnowledgeGraph, predicate: str, term: Any, lang: str,
+def _cell(request: Request, r: PageReader, predicate: str, term: Any, lang: str,
           also: list[str] | None = None) -> dict[str, Any]:
-    label = _label(kg, predicate, lang)
+    label = _label(r, predicate, lang)
     common = {"iri": predicate, "label": label, "curie": curie(predicate), "also": also or []}
     if isinstance(term, ox.Literal):
         value = term.value + (f" @{term.language}" if term.language else "")
         return {**common, "value": value, "href": None}
-    return {**common, "value": _label(kg, term.value, lang), "href": page_of(request, term.value)}
+    return {**common, "value": _label(r, term.value, lang), "href": page_of(request, term.value)}
 
 
 async def not_found(request: Request) -> Response:
@@ -501,12 +503,13 @@ async def class_page(request: Request) -> Response:
         raise HTTPError(400, "page must be a whole number") from None
 
     def gather() -> tuple[int, list[dict[str, Any]], str] | None:
-        everyone = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(_TYPE), ox.NamedNode(cls))})
-        if not everyone and not _exists(kg, cls):
+        r = kg.page_reader()
+        everyone = sorted({t.subject.value for t in r.triples(None, ox.NamedNode(_TYPE), ox.NamedNode(cls))})
+        if not everyone and not _exists(r, cls):
             return None
         shown = everyone[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-        items = [{"href": page_of(request, iri), "label": _label(kg, iri, lang)} for iri in shown]
-        return len(everyone), items, _label(kg, cls, lang)
+        items = [{"href": page_of(request, iri), "label": _label(r, iri, lang)} for iri in shown]
+        return len(everyone), items, _label(r, cls, lang)
 
     found, ms = await blocking(request, gather)
     if found is None:
@@ -534,7 +537,7 @@ async def code_page(request: Request) -> Response:
     doc, _ = await blocking(request, _locate, request, kg, iris.KODE_NS + rest, request.url.path)
     if doc is None:
         return await not_found(request)
-    is_scheme, _ = await blocking(request, lambda: any(True for _ in kg.backend.triples(
+    is_scheme, _ = await blocking(request, lambda: any(True for _ in kg.page_reader().triples(
         ox.NamedNode(doc.iri), ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))))
     if not is_scheme or doc.suffix or negotiate(request, (RDF,), "html", extra={"text/html": "html"}) != "html":
         return await _serve_node(request, kg, doc, lang)
@@ -544,9 +547,10 @@ async def code_page(request: Request) -> Response:
 
 
 def _schemes(request: Request, kg: KnowledgeGraph, lang: str) -> list[dict[str, Any]]:
-    schemes = sorted({t.subject.value for t in kg.backend.triples(
+    r = kg.page_reader()
+    schemes = sorted({t.subject.value for t in r.triples(
         None, ox.NamedNode(_TYPE), ox.NamedNode(PREFIXES["skos"] + "ConceptScheme"))})
-    return [{"href": page_of(request, s), "label": _label(kg, s, lang)} for s in schemes]
+    return [{"href": page_of(request, s), "label": _label(r, s, lang)} for s in schemes]
 
 
 def _scheme_tree(request: Request, kg: KnowledgeGraph, scheme: str, lang: str,
@@ -555,11 +559,12 @@ def _scheme_tree(request: Request, kg: KnowledgeGraph, scheme: str, lang: str,
     from inovasi_kg.core.terms import fold
 
     skos = PREFIXES["skos"]
-    concepts = sorted({t.subject.value for t in kg.backend.triples(None, ox.NamedNode(skos + "inScheme"),
+    r = kg.page_reader()
+    concepts = sorted({t.subject.value for t in r.triples(None, ox.NamedNode(skos + "inScheme"),
                                                                    ox.NamedNode(scheme))})
-    broader = {c: [t.object.value for t in kg.backend.triples(ox.NamedNode(c), ox.NamedNode(skos + "broader"), None)]
+    broader = {c: [t.object.value for t in r.triples(ox.NamedNode(c), ox.NamedNode(skos + "broader"), None)]
                for c in concepts}
-    labels = {c: _label(kg, c, lang) for c in concepts}
+    labels = {c: _label(r, c, lang) for c in concepts}
     if q:
         concepts = [c for c in concepts if fold(q) in fold(labels[c]) or fold(q) in fold(c.rsplit("/", 1)[-1])]
     tops = [c for c in concepts if not any(b in concepts for b in broader[c])]
@@ -567,7 +572,7 @@ def _scheme_tree(request: Request, kg: KnowledgeGraph, scheme: str, lang: str,
                                    "children": [{"href": page_of(request, n), "label": labels[n],
                                                  "note": n.rsplit("/", 1)[-1]} for n in concepts if c in broader[n]]}
                                   for c in tops]
-    return _label(kg, scheme, lang), tree
+    return _label(r, scheme, lang), tree
 
 
 async def ontology_page(request: Request) -> Response:
@@ -583,7 +588,8 @@ async def ontology_page(request: Request) -> Response:
     if name != "html":
         return timing(_rdf_response(triples, name, {"Vary": "Accept", "Link": _link_header("/ontology")}), ms)
     subjects = sorted({t.subject.value for t in triples if t.subject.value.startswith(iris.ONTOLOGY_NS)})
-    items = [{"href": "/class/" + s[len(iris.ONTOLOGY_NS):], "label": _label(kg, s, lang),
+    r = kg.page_reader()
+    items = [{"href": "/class/" + s[len(iris.ONTOLOGY_NS):], "label": _label(r, s, lang),
               "note": curie(s)} for s in subjects]
     return render(request, "list.html", lang, heading=text("ontology", lang), intro=iris.ONTOLOGY_NS.rstrip("#"),
                   items=items, q=None, alternates=_alternates("/ontology"))
