@@ -30,6 +30,7 @@ from web_load import CHEAP, free_port, wait
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTITY = "/id/organisasi/33.71.balitbang"
+_ENTRY = ("cli.py", "__main__.py", "web/server.py", "web/admission.py", "web/app.py", "web/http.py", "web/cache.py")
 _FILE = re.compile(r" \((?:.*/(?:site-packages|src)/)?(.*?):(\d+)\)$")
 
 
@@ -62,10 +63,11 @@ def profile(anchors: Path, port: int, pid: int, request: tuple[str, str, str | N
         if frames:
             own[frames[-1]] += n
         for frame in set(frames):
-            inclusive[frame] += n
+            if "(inovasi_kg/" in frame and not any(f"(inovasi_kg/{m}" in frame for m in _ENTRY):
+                inclusive[frame] += n  # our own functions, not the frames every request passes through
     print(f"\n## {name}: {rps.group(1) if rps else '?'} req/s with the profiler attached; "
           f"{total} samples of the thread holding the interpreter")
-    for title, counter in (("own time", own), ("with what it called", inclusive)):
+    for title, counter in (("own time", own), ("our functions, with what they called", inclusive)):
         print(f"\n{title}:")
         for frame, n in counter.most_common(top):
             print(f"{100 * n / max(total, 1):6.1f}%  {frame[:140]}")

@@ -56,6 +56,7 @@ class EmbeddedBackend(StoreReader):
     """The store at `path` (our marker, generations, manifest)."""
 
     capabilities = Capabilities(substitutions=True, custom_functions=True, limits=True, persistent=True)
+    quick_fingerprint = True  # a stat of the marker, its parse kept (store.layout)
 
     def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1, light: int = 0,
                  one_shot: bool = False, copy_mb: int = 0) -> None:

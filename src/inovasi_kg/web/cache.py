@@ -51,8 +51,9 @@ class ResponseCache:
     """ASGI middleware: GET answers from memory per store generation (see the module's docstring)."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int, fingerprint: Callable[[], str | None],
-                 wait_limit: float = 60.0, stats: dict[str, int] | None = None) -> None:
-        self.app, self.max_bytes, self.fingerprint = app, max_bytes, fingerprint
+                 wait_limit: float = 60.0, stats: dict[str, int] | None = None, quick: bool = False) -> None:
+        self.app, self.max_bytes, self._fingerprint = app, max_bytes, fingerprint
+        self.quick = quick  # the fingerprint is read in microseconds (a stat): no thread hop for it
         self.stats = stats if stats is not None else {}
         self.stats.update(entries=0, bytes=0, hits=0, misses=0, limit=max_bytes)
         self.entry_limit = max_bytes // 8
@@ -69,7 +70,7 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = _key(scope)
-        before = await run_in_threadpool(self.fingerprint)
+        before = await self.fingerprint()
         if before is None:
             await self.app(scope, receive, send)
             return
@@ -130,13 +131,16 @@ class ResponseCache:
                 assert start is not None
                 body = b"".join(chunks)
                 entry = _entry(_without_x_cache(start), body)
-                after = await run_in_threadpool(self.fingerprint)
+                after = await self.fingerprint()
                 if after == before:
                     self._follow(after)
                     self._keep(key, entry)
                 await self._send(entry, scope, send, "miss")
 
         await self.app(scope, receive, capture)
+
+    async def fingerprint(self) -> str | None:
+        return self._fingerprint() if self.quick else await run_in_threadpool(self._fingerprint)
 
     def _follow(self, generation: str) -> None:
         if generation != self.generation:
