@@ -82,6 +82,7 @@ class EmbeddedBackend(StoreReader):
         with self._lock:
             if self._handle is None or self._handle[0] != info.generation:
                 self._handle = (info.generation, open_store(self.path))
+                self._copy = None  # the old generation's copy is no longer read: let it go
             handle = self._handle
         if self.copy_mb and handle[0] != self._copying and (self._copy is None or self._copy[0] != handle[0]):
             if sum(size for size, _ in info.files.values()) <= self.copy_mb * 1024 * 1024:
@@ -111,16 +112,11 @@ class EmbeddedBackend(StoreReader):
 
     def pinned(self) -> tuple[str | None, StoreReader]:
         """Pattern reads of the current generation that do not check the generation again on every read
-        (the reads of one page): the generation's name, and a reader of it."""
+        (the reads of one page): the generation's name, and a reader of it (the in-memory copy when it
+        is complete, else the disk handle)."""
         generation, disk = self._current()
         copy = self._copy
         return generation, _Pinned(copy[1] if copy is not None and copy[0] == generation else disk, self.path)
-
-    def _reader(self) -> ox.Store:
-        """The in-memory copy of the current generation when it is complete, else the disk handle."""
-        generation, disk = self._current()
-        copy = self._copy
-        return copy[1] if copy is not None and copy[0] == generation else disk
 
     def busy(self) -> int:
         """Query workers running a query now (0 before the first query)."""
@@ -176,11 +172,7 @@ class EmbeddedBackend(StoreReader):
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:
-        try:
-            for q in self._reader().quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()):
-                yield ox.Triple(q.subject, q.predicate, q.object)
-        except (OSError, RuntimeError) as err:
-            raise store_error(self.path, err) from None
+        yield from self.pinned()[1].triples(subject, predicate, obj)
 
     def fingerprint(self) -> str | None:
         return read_fingerprint(self.path)
