@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -154,3 +155,116 @@ def test_scaffolding_is_left_out_by_default_and_shown_on_request(backend, g: nx.
     assert "rdf:type" in full.get_edge_data(ID + "inovasi/33.71.datago", onto + "InovasiDaerah")
     # and the 29 code-list entries nothing in the overview uses, and the note about the ontology's own term
     assert full.number_of_nodes() == 126 + 31 + 94 + 14 + 7 + 30
+
+
+# --- the graph page's views of the national layer: one edition's winners, one region's history ----------
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+_RESULT_ID = re.compile(r"iga-(\d{4})\.(?:nominasi\.)?([a-z-]+)\.(\d\d(?:\.\d\d)?)(?:\.\d+)?")
+_INDEX_ID = re.compile(r"iid-\d{4}\.(\d\d(?:\.\d\d)?)(?:\..+)?")
+
+
+def _data(name: str) -> list[dict[str, str]]:
+    import csv
+
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _results() -> list[tuple[str, str, str, str, str]]:
+    """(IRI, edition, category, status, region code) of every award result and ranking row in data/."""
+    out = []
+    for r in _data("hasil_penghargaan"):
+        m = _RESULT_ID.fullmatch(r["id"])
+        assert m and m[2] == r["kategori"], r["id"]
+        out.append((ID + "hasil-penghargaan/" + r["id"], r["edisi"], r["kategori"], r["status"], m[3]))
+    for r in _data("peringkat"):
+        out.append((ID + "peringkat/" + r["id"], r["edisi"], r["kategori"], "pemenang", r["penerima"].removeprefix("pemda-")))
+    return out
+
+
+def _linked(g: nx.MultiDiGraph, node: str, key: str) -> list[str]:
+    return sorted(v for _, v, k in g.out_edges(node, keys=True) if k == key)
+
+
+@pytest.mark.parametrize("year", range(2017, 2026))
+def test_edition_view_draws_each_winner_with_its_category_and_government(kg, year: int) -> None:  # type: ignore[no-untyped-def]
+    edition = f"iga-{year}"
+    g = kg.edition_picture(str(year))
+    wins = {(iri, cat, code) for iri, e, cat, status, code in _results() if e == edition and status == "pemenang"}
+    drawn = {n for n, d in g.nodes(data=True) if d["kelas"] in ("HasilPenghargaan", "Peringkat")}
+    assert drawn == {iri for iri, _, _ in wins}
+    for iri, cat, code in wins:
+        assert _linked(g, iri, "ida:edisi") == [ID + f"edisi-penghargaan/{edition}"]
+        assert _linked(g, iri, "ida:kategoriPenghargaan") == [f"https://w3id.org/inovasi-daerah/kode/kategori-penghargaan/{cat}"]
+        assert _linked(g, iri, "ida:penerima") == [ID + f"organisasi/pemda-{code}"]
+    kinds = Counter(d["kelas"] for _, d in g.nodes(data=True))
+    assert kinds == {"EdisiPenghargaan": 1, "Konsep": len({c for _, c, _ in wins}),
+                     "PemerintahDaerah": len({c for _, _, c in wins}), **Counter(
+                         "Peringkat" if "/peringkat/" in i else "HasilPenghargaan" for i, _, _ in wins)}
+    # every name the edition can be given by draws the same picture
+    for name in (edition, ID + f"edisi-penghargaan/{edition}", f"edisi-penghargaan/{edition}"):
+        assert set(kg.edition_picture(name).nodes) == set(g.nodes)
+
+
+# every 7th region a result or a score names, the article's city, the region with most results, one with none
+_CODES = sorted({code for *_, code in _results()} | {_INDEX_ID.fullmatch(r["id"])[1] for r in _data("nilai_iid")})  # type: ignore[index]
+
+
+@pytest.mark.parametrize("code", sorted({*_CODES[::7], "33.71", "35.10", "11.01"}))
+def test_history_view_draws_every_result_and_index_score_of_the_region(kg, code: str) -> None:  # type: ignore[no-untyped-def]
+    g = kg.history_picture(code)
+    results = {(iri, e, cat) for iri, e, cat, _, c in _results() if c == code}
+    scores = {ID + "nilai-iid/" + r["id"] for r in _data("nilai_iid") if _INDEX_ID.fullmatch(r["id"])[1] == code}  # type: ignore[index]
+    by_class: dict[str, set[str]] = {}
+    for n, d in g.nodes(data=True):
+        by_class.setdefault(d["kelas"], set()).add(n)
+    assert by_class.get("HasilPenghargaan", set()) | by_class.get("Peringkat", set()) == {i for i, _, _ in results}
+    assert by_class.get("NilaiIndeksDaerah", set()) == scores
+    assert by_class.get("EdisiPenghargaan", set()) == {ID + f"edisi-penghargaan/{e}" for _, e, _ in results}
+    assert by_class["PemerintahDaerah"] == {ID + f"organisasi/pemda-{code}"}
+    place = {n for k in ("Provinsi", "Kabupaten", "Kota") for n in by_class.get(k, set())}
+    assert place == {ID + f"wilayah/{code}"}
+    for iri, _, _ in results:
+        assert _linked(g, iri, "ida:penerima") == [ID + f"organisasi/pemda-{code}"]
+
+
+@pytest.mark.parametrize(("name", "code"), [("Kota Magelang", "33.71"), ("Kab. Banyuwangi", "35.10"), ("Jabar", "32"),
+                                            ("Provinsi Jawa Barat", "32"), ("Kota Tangsel", "36.74"),
+                                            (ID + "organisasi/pemda-35.10", "35.10"), ("wilayah/33.71", "33.71")])
+def test_history_view_takes_a_region_as_sources_print_it(kg, name: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    assert set(kg.history_picture(name).nodes) == set(kg.history_picture(code).nodes)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"edition": "1999"}, "'1999' is not an award edition; give a year or one of: iga-2017, iga-2018, iga-2019, "
+                          "iga-2020, iga-2021, iga-2022, iga-2023, iga-2024, iga-2025"),
+    ({"edition": "Kota Magelang"}, "'Kota Magelang' is not an award edition; give a year or one of: iga-2017,"),
+    ({"history": "Bogor"}, "'Bogor' is ambiguous: it could be kabupaten Bogor (32.01) or kota Bogor (32.71); write the "
+                           "kind (Kabupaten ... or Kota ...) or give the region code"),
+    ({"history": "Atlantis"}, "no provinsi or kabupaten or kota named 'Atlantis' in the region table"),
+    ({"history": "ida:HasilPenghargaan"}, "'ida:HasilPenghargaan' is neither a region nor a regional government"),
+    ({"history": " "}, "give a region's Kemendagri code (e.g. 33.71) or its name"),
+    ({"history": "33.71", "edition": "2019"}, "choose one view: a focus node, an edition, a region's history or the overview"),
+    ({"edition": "2019", "focus": "Kota Magelang"}, "choose one view: a focus node, an edition, a region's history or the overview"),
+])
+def test_view_errors_say_what_to_give(settings: Settings, kwargs: dict[str, str], message: str) -> None:
+    from inovasi_kg.core.errors import UsageError
+
+    with pytest.raises(UsageError) as e:
+        render_graph(settings, **kwargs)  # type: ignore[arg-type]
+    assert str(e.value).startswith(message)
+
+
+def test_graph_command_draws_an_edition_and_a_history(settings: Settings, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for args, expected in ((["--edition", "2019"], "Innovative Government Award 2019"),
+                           (["--history", "Kab. Banyuwangi"], "Pemerintah Kabupaten Banyuwangi")):
+        out = tmp_path / "view.graphml"
+        result = runner.invoke(cli, ["graph", *args, "--format", "graphml", "-o", str(out), "--store", settings.store])
+        assert result.exit_code == 0, result.output
+        picture = nx.read_graphml(out)
+        assert expected in {d["label"] for _, d in picture.nodes(data=True)}
+    result = runner.invoke(cli, ["graph", "--edition", "1999", "-o", str(tmp_path / "x.html"), "--store", settings.store])
+    assert result.exit_code == 2 and "'1999' is not an award edition" in result.output
+    assert not (tmp_path / "x.html").exists()

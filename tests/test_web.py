@@ -384,6 +384,43 @@ def test_graph_page_links_nodes_to_their_pages(client: Client) -> None:
     assert len(data["nodes"]) == 12
 
 
+def _graph_data(text: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(1))  # type: ignore[union-attr,no-any-return]
+
+
+@pytest.mark.parametrize(("page", "view", "lang", "label", "shown"), [
+    ("/id/edisi-penghargaan/iga-2019", "/graph?edisi=iga-2019&lang=id", "id", "Pemenang per kategori di graf",
+     BASE + "id/hasil-penghargaan/iga-2019.perbatasan.82.07"),
+    ("/id/wilayah/35.10", "/graph?riwayat=35.10&lang=en", "en", "Award and index history in the graph",
+     BASE + "id/hasil-penghargaan/iga-2021.kabupaten.35.10"),
+    ("/id/organisasi/pemda-33.71", "/graph?riwayat=33.71&lang=id", "id", "Riwayat penghargaan dan indeks di graf",
+     BASE + "id/peringkat/iga-2017.kota.5"),
+])
+def test_edition_and_region_pages_link_their_graph_views(client: Client, page: str, view: str, lang: str, label: str,
+                                                         shown: str) -> None:
+    html = client.get(page, params={"lang": lang}, headers=HTML).text
+    assert f'<a class="graph-view" href="{view.replace("&", "&amp;")}">{label}</a>' in html
+    r = client.get(view)
+    assert r.status_code == 200 and r.headers["content-language"] == lang
+    assert shown in {n["id"] for n in _graph_data(r.text)["nodes"]}
+
+
+def test_pages_of_other_things_have_no_graph_view(client: Client) -> None:
+    assert 'class="graph-view"' not in client.get(BALITBANG, headers=HTML).text
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"edisi": "1999"}, "'1999' is not an award edition; give a year or one of: iga-2017,"),
+    ({"riwayat": "Bogor"}, "'Bogor' is ambiguous: it could be kabupaten Bogor (32.01) or kota Bogor (32.71)"),
+    ({"riwayat": "33.71", "focus": BALITBANG}, "choose one view: a focus node, an edition, a region's history or the overview"),
+    ({"edisi": "2019", "depth": "1"}, "depth applies to focus; give the node to start from with focus"),
+])
+def test_graph_views_refuse_with_a_json_error(client: Client, query: dict[str, str], message: str) -> None:
+    r = client.get("/graph", params=query)
+    assert r.status_code == 400
+    assert r.json()["error"]["message"].startswith(message)
+
+
 # --- language ---------------------------------------------------------------------------------------------
 
 

@@ -127,16 +127,19 @@ def resources_ontology(settings: Settings) -> Path:
 
 def render_graph(settings: Settings | None = None, fmt: str = "html", *, focus: str | None = None,
                  depth: int = 2, classes: list[str] | None = None, exclude: list[str] | None = None,
-                 scaffolding: bool = False, overview: bool = False, node_limit: int = NODE_LIMIT) -> bytes:
+                 scaffolding: bool = False, overview: bool = False, edition: str | None = None,
+                 history: str | None = None, node_limit: int = NODE_LIMIT) -> bytes:
     """The relationship graph (or a focused/filtered view of it) as an offline HTML page or a network file.
 
     `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend;
     `scaffolding` also shows the ontology's classes, properties and code lists; `overview` shows the
-    country by province and class. A view of more than `node_limit` nodes is refused with advice.
+    country by province and class; `edition` (a year or an edition) one award edition's winners by
+    category; `history` (a region's code or name) one region's award results and index scores over the
+    years. A view of more than `node_limit` nodes is refused with advice.
     """
     with open_graph(settings or Settings.load()) as kg:
         return kg.render(fmt, focus=focus, depth=depth, classes=classes, exclude=exclude, scaffolding=scaffolding,
-                         overview=overview, node_limit=node_limit)
+                         overview=overview, edition=edition, history=history, node_limit=node_limit)
 
 
 def stats(settings: Settings | None = None) -> list[ClassCount]:

@@ -397,14 +397,18 @@ def describe(node: str, lang: str | None, store: str | None) -> None:
 @click.option("--exclude-class", "exclude", multiple=True, help="Leave out nodes of this class (repeatable).")
 @click.option("--scaffolding", is_flag=True, help="Also show ontology classes, properties and code lists.")
 @click.option("--overview", is_flag=True, help="The country by province and class, with counts (for large graphs).")
+@click.option("--edition", default=None, metavar="EDITION",
+              help="One award edition's winners by category: a year (2019), an edition id (iga-2019) or its label.")
+@click.option("--history", default=None, metavar="REGION",
+              help="One region's award results and index scores over the years: its code (33.71) or name (Kab. Bogor).")
 @click.option("--node-limit", type=int, default=None,
               help="Refuse a view of more nodes than this, with advice (default 2000).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=_help("lang"))
 @store_option
 @_handle_errors
 def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | None, classes: tuple[str, ...],
-                  exclude: tuple[str, ...], scaffolding: bool, overview: bool, node_limit: int | None, lang: str | None,
-                  store: str | None) -> None:
+                  exclude: tuple[str, ...], scaffolding: bool, overview: bool, edition: str | None, history: str | None,
+                  node_limit: int | None, lang: str | None, store: str | None) -> None:
     """Write the interactive relationship graph (offline HTML) or a file for Gephi/Cytoscape."""
     from inovasi_kg.core.errors import UsageError
     from inovasi_kg.rdf.export import write_output
@@ -417,7 +421,8 @@ def graph_command(output: str | None, fmt: str, focus: str | None, depth: int | 
 
     data = _api().render_graph(Settings.load(store=store, lang=lang), fmt, focus=focus, depth=2 if depth is None else depth,
                             classes=list(classes) or None, exclude=list(exclude) or None, scaffolding=scaffolding,
-                            overview=overview, node_limit=NODE_LIMIT if node_limit is None else node_limit)
+                            overview=overview, edition=edition, history=history,
+                            node_limit=NODE_LIMIT if node_limit is None else node_limit)
     where = write_output(output or "-", data)
     if output not in (None, "-"):
         click.echo(f"wrote {where}", err=True)

@@ -454,13 +454,16 @@ class KnowledgeGraph:
     def render(self, fmt: str = "html", *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None,
                exclude: list[str] | None = None, scaffolding: bool = False,
                page_of: Callable[[str], str | None] | None = None, overview: bool = False,
-               nav: list[dict[str, str]] | None = None,
+               nav: list[dict[str, str]] | None = None, edition: str | None = None, history: str | None = None,
                node_limit: int = NODE_LIMIT) -> bytes:
         """The network (or a focused/filtered view of it, or the national overview by province and class)
         as an offline HTML page or a network file.
 
-        `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend. A view
-        of more than `node_limit` nodes is refused with advice (a browser tab would freeze drawing it).
+        `focus` is a node IRI, CURIE, id path or label; `classes`/`exclude` name classes of the legend.
+        `edition` (a year, an edition's id, IRI or label) draws one award edition: its winners by category;
+        `history` (a region's Kemendagri code, or a region or government by IRI or label) draws one region's
+        award results and index scores across the years. A view of more than `node_limit` nodes is refused
+        with advice (a browser tab would freeze drawing it).
         """
         from inovasi_kg.core.formats import NETWORK
         from inovasi_kg.core.formats import fmt as format_named
@@ -469,10 +472,17 @@ class KnowledgeGraph:
         kind = format_named(fmt, NETWORK).name
         if node_limit < 1:
             raise UsageError("the node limit must be 1 or more")
+        if sum(x is not None for x in (focus, edition, history)) + overview > 1:
+            raise UsageError("choose one view: a focus node, an edition, a region's history or the overview")
         if overview:
-            if focus is not None or classes or exclude:
-                raise UsageError("the overview shows the whole country; leave out --focus, --class and --exclude-class")
+            if classes or exclude:
+                raise UsageError("the overview shows the whole country; leave out --class and --exclude-class")
             view = self.overview()
+        elif edition is not None or history is not None:
+            graph = self.edition_picture(edition) if edition is not None else self.history_picture(history or "")
+            view = select_view(graph, classes=classes, exclude=exclude)
+            if view.number_of_nodes() > node_limit:
+                raise UsageError(self._advice(f"this view has {view.number_of_nodes():,} nodes"))
         else:
             iri = self.resolve(focus) if focus is not None else None
             if iri is None:
@@ -507,8 +517,7 @@ class KnowledgeGraph:
     def _neighbourhood(self, iri: str, depth: int, node_limit: int, scaffolding: bool) -> nx.MultiDiGraph:
         """The picture of the nodes within `depth` links of `iri`, read node by node from the store (never
         the whole graph); refused when it grows past the node limit."""
-        from inovasi_kg.graph.network import rdf_to_networkx
-        from inovasi_kg.rdf.namespaces import IDA, OA, RDF, SKOS
+        from inovasi_kg.rdf.namespaces import RDF
 
         type_ = ox.NamedNode(str(RDF.type))
         near = {iri}
@@ -528,6 +537,14 @@ class KnowledgeGraph:
                                                   f"{4 * node_limit:,} nodes"))
             frontier = following - near
             near |= following
+        return self._picture(near, scaffolding)
+
+    def _picture(self, near: set[str], scaffolding: bool) -> nx.MultiDiGraph:
+        """The picture of the nodes `near` with their own triples (links out of the set lead to nodes drawn
+        only where their triples are read: the classes' labels, the quotes' text)."""
+        from inovasi_kg.graph.network import rdf_to_networkx
+        from inovasi_kg.rdf.namespaces import IDA, OA, SKOS
+
         own = [t for node in sorted(near) for t in self.backend.triples(ox.NamedNode(node), None, None)]
         quotes = [t.object for t in own if t.predicate.value == str(IDA.kutipanSumber)]
         selectors = [t.object for q in quotes for t in self.backend.triples(q, ox.NamedNode(str(OA.hasSelector)), None)]  # type: ignore[arg-type]
@@ -541,6 +558,106 @@ class KnowledgeGraph:
         subset.sort(key=str)  # the same picture whatever order the backend reads in (a server's is its own)
         return rdf_to_networkx(_Triples(subset), self.settings.lang, scaffolding=scaffolding, skeleton=True,
                                base=self.settings.base_iri)
+
+    def edition_picture(self, edition: str) -> nx.MultiDiGraph:
+        """One award edition and its winners by category: the edition, each winning result (rank and score
+        as its attributes), the category it is in and the regional government that won it."""
+        iri = self._edition(edition)
+        year = next((t.object.value for t in self.backend.triples(ox.NamedNode(iri), ox.NamedNode(IDA_TAHUN), None)), "")
+        results = {row["hasil"] for row in self.query("pemenang", tahun=year).values()} if year else set()
+        near = {iri}
+        for result in sorted(results):
+            own = list(self.backend.triples(ox.NamedNode(result), None, None))
+            if not any(t.predicate.value == IDA_EDISI and t.object.value == iri for t in own):
+                continue  # another award's edition of the same year
+            near.add(result)
+            near.update(t.object.value for t in own if t.predicate.value in (IDA_PENERIMA, IDA_KATEGORI))
+        return self._picture(near, False).subgraph(near).copy()
+
+    def history_picture(self, region: str) -> nx.MultiDiGraph:
+        """One region across the years: the region, its government, every award result of the government
+        (wins and nominations) with its edition and category, and its innovation-index scores."""
+        code, place = self._region(region)
+        near = {place}
+        near.update(t.subject.value for t in self.backend.triples(None, ox.NamedNode(IDA_WILAYAH), ox.NamedNode(place))
+                    if self._is_government(t.subject.value))
+        for row in self.query("riwayat-penghargaan", kode=code).values():
+            near.add(row["hasil"])
+            near.update(t.object.value for t in self.backend.triples(ox.NamedNode(row["hasil"]), None, None)
+                        if t.predicate.value in (IDA_EDISI, IDA_KATEGORI))
+        near.update(row["nilai"] for row in self.query("iid-daerah", kode=code).values())
+        return self._picture(near, False).subgraph(near).copy()
+
+    def _edition(self, text: str) -> str:
+        """An award edition's IRI from a year (the IGA of that year), an edition's id, IRI, CURIE or label."""
+        import re
+
+        key = text.strip()
+        if key.isdigit() and len(key) == 4:
+            key = f"iga-{key}"
+        iri: str | None = None
+        if re.fullmatch(r"[\w.-]+", key):
+            iri = iris.instance_iri(self.settings.base_iri, "edisi-penghargaan", key)
+        if iri is None or not self._exists(iri):
+            try:
+                iri = self.resolve(text)
+            except QueryError:
+                iri = None
+        if iri is None or not self._has_type(iri, "EdisiPenghargaan"):
+            editions = sorted(t.subject.value.rsplit("/", 1)[-1] for t in self.backend.triples(
+                None, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(iris.ONTOLOGY_NS + "EdisiPenghargaan")))
+            raise UsageError(f"{text!r} is not an award edition; give a year or one of: {', '.join(editions)}")
+        return iri
+
+    def _region(self, text: str) -> tuple[str, str]:
+        """A region's Kemendagri code and IRI from its code, its name as sources print it ("Kab. Bogor", by
+        the build's region matcher), or a region or its government by IRI, CURIE or id path."""
+        from inovasi_kg.ingest.regions import MatchError
+
+        code = ox.NamedNode(iris.ONTOLOGY_NS + "kodeWilayah")
+        key = text.strip()
+        if not key:
+            raise UsageError("give a region's Kemendagri code (e.g. 33.71) or its name")
+        places = [t.subject.value for t in self.backend.triples(None, code, ox.Literal(key))]
+        if not places and (":" in key or "/" in key):
+            node = self.resolve(key)
+            via = [t.object.value for t in self.backend.triples(ox.NamedNode(node), ox.NamedNode(IDA_WILAYAH), None)]
+            places = [p for p in [node, *via] if self._has(p, code)]
+            if not places:
+                raise UsageError(f"{text!r} is neither a region nor a regional government; give a Kemendagri code "
+                                 "such as 33.71, or a region's name")
+        if not places:
+            try:
+                found = self._region_matcher().match(key).code
+            except MatchError as e:
+                raise UsageError(str(e)) from None
+            places = [t.subject.value for t in self.backend.triples(None, code, ox.Literal(found))]
+        place = places[0]
+        return next(t.object.value for t in self.backend.triples(ox.NamedNode(place), code, None)), place
+
+    def _region_matcher(self) -> Any:
+        """The build's region matcher over the store's regions and the spellings sources print (per generation)."""
+        from inovasi_kg.ingest.regions import RegionMatcher
+        from inovasi_kg.sparql.named import internal
+
+        def compute() -> RegionMatcher:
+            rows = self.backend.query(internal("wilayah")).rows
+            kinds = {iris.ONTOLOGY_NS + k: k.lower() for k in ("Provinsi", "Kabupaten", "Kota")}
+            regions = sorted({(r[0].value, kinds[r[1].value], r[2].value) for r in rows})
+            spellings = sorted({(r[3].value, r[0].value) for r in rows if r[3] is not None})
+            return RegionMatcher.from_labels(regions, spellings)
+
+        return self._memo.get(self.backend, "region-matcher", compute)
+
+    def _has(self, iri: str, predicate: ox.NamedNode) -> bool:
+        return any(True for _ in self.backend.triples(ox.NamedNode(iri), predicate, None))
+
+    def _has_type(self, iri: str, local: str) -> bool:
+        return any(True for _ in self.backend.triples(ox.NamedNode(iri), ox.NamedNode(PREFIXES["rdf"] + "type"),
+                                                       ox.NamedNode(iris.ONTOLOGY_NS + local)))
+
+    def _is_government(self, iri: str) -> bool:
+        return self._has_type(iri, "PemerintahDaerah")
 
     def overview(self) -> nx.MultiDiGraph:
         """The country by province and class: a node per province, and one per class in it carrying the count."""
@@ -565,6 +682,13 @@ class KnowledgeGraph:
             g.add_edge(node, province, key="ida:bagianDari", predicate=PREFIXES["ida"] + "bagianDari",
                        label="bagian dari" if self.settings.lang == "id" else "part of")
         return g
+
+
+IDA_TAHUN = iris.ONTOLOGY_NS + "tahun"
+IDA_EDISI = iris.ONTOLOGY_NS + "edisi"
+IDA_PENERIMA = iris.ONTOLOGY_NS + "penerima"
+IDA_KATEGORI = iris.ONTOLOGY_NS + "kategoriPenghargaan"
+IDA_WILAYAH = iris.ONTOLOGY_NS + "wilayah"
 
 
 class _Triples:

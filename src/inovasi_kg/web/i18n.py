@@ -22,6 +22,8 @@ UI: dict[str, tuple[str, str]] = {
     "properties": ("Properti", "Properties"), "inbound": ("Ditautkan dari", "Linked from"),
     "quotes": ("Kutipan sumber", "Source quotes"), "source": ("Sumber", "Source"),
     "neighbourhood": ("Lingkungan simpul", "Neighbourhood"), "open_graph": ("Buka di graf", "Open in the graph"),
+    "graph_edition": ("Pemenang per kategori di graf", "Winners by category in the graph"),
+    "graph_history": ("Riwayat penghargaan dan indeks di graf", "Award and index history in the graph"),
     "formats": ("Format lain", "Other formats"), "parameters": ("Parameter", "Parameters"), "run": ("Jalankan", "Run"),
     "results": ("Hasil", "Results"), "rows": ("baris", "rows"), "truncated": ("terpotong", "truncated"),
     "not_found": ("Tidak ditemukan", "Not found"), "did_you_mean": ("Mungkin maksud Anda", "Did you mean"),

@@ -218,7 +218,27 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
     graph = "/graph?" + urlencode({"focus": iri, "depth": 1, "lang": lang})
     return {"iri": iri, "title": title, "labels": labels, "types": types, "properties": outbound, "inbound": inbound,
             "quotes": quotes, "graph_href": graph, "awards": awards, "index": index, "awards_svg": awards_svg,
-            "members": members, "summary": summary}
+            "members": members, "summary": summary, "views": _graph_views(r, node, type_iris, lang)}
+
+
+_REGION_KINDS = frozenset(iris.ONTOLOGY_NS + k for k in ("Provinsi", "Kabupaten", "Kota"))
+
+
+def _graph_views(r: PageReader, node: ox.NamedNode, types: set[str], lang: str) -> list[dict[str, str]]:
+    """The graph page's views of this node: an edition's winners by category, a region's history."""
+    if iris.ONTOLOGY_NS + "EdisiPenghargaan" in types:
+        key = node.value.rsplit("/", 1)[-1]
+        return [{"href": "/graph?" + urlencode({"edisi": key, "lang": lang}), "label": text("graph_edition", lang)}]
+    place = node
+    if iris.ONTOLOGY_NS + "PemerintahDaerah" in types:
+        place = next((t.object for t in r.triples(node, ox.NamedNode(iris.ONTOLOGY_NS + "wilayah"), None)
+                      if isinstance(t.object, ox.NamedNode)), node)
+    elif not types & _REGION_KINDS:
+        return []
+    code = next((t.object.value for t in r.triples(place, ox.NamedNode(iris.ONTOLOGY_NS + "kodeWilayah"), None)), None)
+    if code is None:
+        return []
+    return [{"href": "/graph?" + urlencode({"riwayat": code, "lang": lang}), "label": text("graph_history", lang)}]
 
 
 def _province_members(request: Request, r: PageReader, iri: str, types: set[str], lang: str
@@ -596,7 +616,7 @@ async def ontology_page(request: Request) -> Response:
 
 
 async def graph_page(request: Request) -> Response:
-    given = params(request, {"lang", "focus", "depth", "class"}, repeatable={"class"})
+    given = params(request, {"lang", "focus", "depth", "class", "edisi", "riwayat"}, repeatable={"class"})
     lang = language(request, first(given, "lang"))
     kg = _kg(request, lang)
     focus = first(given, "focus")
@@ -604,6 +624,8 @@ async def graph_page(request: Request) -> Response:
         depth = int(first(given, "depth") or "2")
     except ValueError:
         raise HTTPError(400, "depth must be a whole number") from None
+    if first(given, "depth") is not None and focus is None:
+        raise HTTPError(400, "depth applies to focus; give the node to start from with focus")
     other = "id" if lang == "en" else "en"
     back = request.url.path + ("?" + request.url.query if request.url.query else "")
     nav = [{"href": href, "label": text(key, lang)} for href, key in
@@ -611,6 +633,7 @@ async def graph_page(request: Request) -> Response:
     nav.append({"href": f"/bahasa/{other}?" + urlencode({"kembali": back}), "label": text("language", lang),
                 "switch": "1", "hreflang": other})
     page, ms = await blocking(request, kg.render, "html", focus=focus, depth=depth, classes=given.get("class"),
+                              edition=first(given, "edisi"), history=first(given, "riwayat"),
                               page_of=lambda iri: page_of(request, iri), nav=nav)
     # The page inlines vis-network and its own script (it also works as a lone file): the policy allows
     # exactly those scripts by hash, and framing by our own pages (the neighbourhood frame of an entity).
