@@ -84,16 +84,16 @@ def test_build_then_skip_then_stats(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     first = CliRunner().invoke(cli, ["build", "--store", store])
     assert first.exit_code == 0, first.output
-    assert re.fullmatch(r"built \d+ triples from 2141 rows into .*store \(17 finding\(s\); see `inovasi-kg validate`\)\n",
+    assert re.fullmatch(r"built \d+ triples from 2171 rows into .*store \(17 finding\(s\); see `inovasi-kg validate`\)\n",
                         first.output)
     second = CliRunner().invoke(cli, ["build", "--store", store])
-    assert "is up to date (2141 rows); nothing to do" in second.output
+    assert "is up to date (2171 rows); nothing to do" in second.output
     stats = CliRunner().invoke(cli, ["stats", "--store", store])
     assert stats.exit_code == 0
     lines = {line.split()[1]: int(line.split()[0]) for line in stats.output.splitlines()[:-1]}
     assert lines["ida:Peringkat"] == 10
     # the real national data: one row of data/ each (tests/test_real_data.py checks them against their pages)
-    assert (lines["ida:HasilPenghargaan"], lines["ida:AngkaIndeksNasional"], lines["ida:NilaiIndeksDaerah"]) == (418, 86, 148)
+    assert (lines["ida:HasilPenghargaan"], lines["ida:AngkaIndeksNasional"], lines["ida:NilaiIndeksDaerah"]) == (439, 86, 148)
     assert lines["ida:InovasiDaerah"] == 8
     assert lines["ida:PerangkatDaerah"] == 6
     assert lines["org:Organization"] == 561  # 552 governments, 6 agencies, 2 central bodies, Balitbang's predecessor

@@ -148,7 +148,7 @@ def test_contradiction(standard: Graph) -> None:
     # the other quality annotations describe how a fact was read (interpretations), each with a note
     notes = ask(standard, """SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a dqv:QualityAnnotation ;
         oa:motivatedBy oa:describing ; oa:hasTarget [] ; prov:wasDerivedFrom [] ; dct:description ?d }""")
-    assert notes == [("26",)]
+    assert notes == [("29",)]
 
 
 def test_statistics(standard: Graph) -> None:

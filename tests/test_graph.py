@@ -153,8 +153,8 @@ def test_scaffolding_is_left_out_by_default_and_shown_on_request(backend, g: nx.
     assert (counts["KelasOntologi"], counts["PropertiOntologi"], counts["SkemaKode"], counts["StrukturData"]) == (31, 94, 14, 7)
     assert "rdfs:subClassOf" in full.get_edge_data(onto + "Kota", onto + "Daerah")
     assert "rdf:type" in full.get_edge_data(ID + "inovasi/33.71.datago", onto + "InovasiDaerah")
-    # and the 29 code-list entries nothing in the overview uses, and the note about the ontology's own term
-    assert full.number_of_nodes() == 126 + 31 + 94 + 14 + 7 + 30
+    # and the 30 code-list entries nothing in the overview uses, and the note about the ontology's own term
+    assert full.number_of_nodes() == 126 + 31 + 94 + 14 + 7 + 31
 
 
 # --- the graph page's views of the national layer: one edition's winners, one region's history ----------

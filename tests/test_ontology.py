@@ -52,7 +52,7 @@ def test_every_class_and_property_has_labels_definitions_and_a_standard_super_te
 def test_every_concept_has_both_labels_and_a_scheme() -> None:
     g = _ontology()
     concepts = set(g.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 51
+    assert len(concepts) == 52
     for c in concepts:
         assert sorted(o.language for o in g.objects(c, SKOS.prefLabel)) == ["en", "id"], c
         assert g.value(c, SKOS.inScheme) is not None, c

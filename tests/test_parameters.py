@@ -23,7 +23,7 @@ from inovasi_kg.sparql.named import catalogue, parse_header, resolve_iri
 BASE = "https://w3id.org/inovasi-daerah/"
 FORMS = ["bentuk-inovasi:lainnya", "bentuk-inovasi:pelayanan-publik", "bentuk-inovasi:tata-kelola-pemerintahan"]
 PER_FORM = {"lainnya": 0, "pelayanan-publik": 6, "tata-kelola-pemerintahan": 2}  # the article's 8 innovations
-CATEGORIES = ["kabupaten", "kota", "papua", "perbatasan", "provinsi", "tertinggal"]
+CATEGORIES = ["kabupaten", "kota", "papua", "perbatasan", "provinsi", "tertinggal", "tertinggal-perbatasan"]
 BLANK = st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=6)
 FUZZ = hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -132,7 +132,8 @@ def test_every_code_list_parameter_takes_each_of_its_concepts(graph: KnowledgeGr
 def test_the_concepts_of_a_code_list(graph: KnowledgeGraph) -> None:
     assert [(c["notasi"], c["label"]) for c in graph.concepts("kategori-penghargaan")] == [
         ("kabupaten", "Kabupaten"), ("kota", "Kota"), ("papua", "Klaster Papua"), ("perbatasan", "Daerah perbatasan"),
-        ("provinsi", "Provinsi"), ("tertinggal", "Daerah tertinggal")]
+        ("provinsi", "Provinsi"), ("tertinggal", "Daerah tertinggal"),
+        ("tertinggal-perbatasan", "Daerah tertinggal dan perbatasan")]
     assert [c["label"] for c in graph.in_language("en").concepts("bentuk-inovasi")] == [
         "Other regional innovation", "Public service", "Governance"]
 

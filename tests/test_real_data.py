@@ -25,15 +25,16 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 # Distinct winning governments per (edition year, category), as the store holds them
 # (the 2017 city ranking is the seed's Kepmendagri table); checked against the source rows below.
-WINNERS = {(2017, "kabupaten"): 10, (2017, "kota"): 10, (2017, "provinsi"): 3, (2018, "kabupaten"): 9, (2018, "kota"):
-    4, (2018, "provinsi"): 3, (2018, "tertinggal"): 1, (2019, "kabupaten"): 10, (2019, "kota"): 9, (2019,
-    "perbatasan"): 3, (2019, "provinsi"): 5, (2019, "tertinggal"): 2, (2020, "kabupaten"): 10, (2020, "kota"): 10,
-    (2020, "perbatasan"): 1, (2020, "provinsi"): 5, (2021, "kabupaten"): 10, (2021, "kota"): 8, (2021,
-    "provinsi"): 5, (2021, "tertinggal"): 3, (2022, "kabupaten"): 12, (2022, "kota"): 12, (2022, "perbatasan"): 5,
-    (2022, "provinsi"): 7, (2022, "tertinggal"): 3, (2023, "kabupaten"): 10, (2023, "kota"): 10, (2023,
-    "perbatasan"): 3, (2023, "provinsi"): 7, (2023, "tertinggal"): 5, (2024, "kabupaten"): 4, (2024, "kota"): 3,
-    (2024, "provinsi"): 2, (2024, "tertinggal"): 1, (2025, "kabupaten"): 14, (2025, "kota"): 9, (2025, "papua"):
-    2, (2025, "perbatasan"): 3, (2025, "provinsi"): 6}
+WINNERS = {(2017, "kabupaten"): 10, (2017, "kota"): 10, (2017, "provinsi"): 3, (2018, "kabupaten"): 9, (2018, "kota"): 4,
+           (2018, "provinsi"): 3, (2018, "tertinggal"): 1, (2019, "kabupaten"): 10, (2019, "kota"): 9,
+           (2019, "perbatasan"): 3, (2019, "provinsi"): 5, (2019, "tertinggal"): 2, (2020, "kabupaten"): 10,
+           (2020, "kota"): 10, (2020, "perbatasan"): 1, (2020, "provinsi"): 5, (2020, "tertinggal-perbatasan"): 6,
+           (2021, "kabupaten"): 10, (2021, "kota"): 8, (2021, "perbatasan"): 1, (2021, "provinsi"): 5,
+           (2021, "tertinggal"): 3, (2022, "kabupaten"): 12, (2022, "kota"): 12, (2022, "perbatasan"): 5,
+           (2022, "provinsi"): 7, (2022, "tertinggal"): 3, (2023, "kabupaten"): 10, (2023, "kota"): 10,
+           (2023, "perbatasan"): 3, (2023, "provinsi"): 7, (2023, "tertinggal"): 5, (2024, "kabupaten"): 5,
+           (2024, "kota"): 3, (2024, "perbatasan"): 1, (2024, "provinsi"): 2, (2024, "tertinggal"): 1,
+           (2025, "kabupaten"): 14, (2025, "kota"): 9, (2025, "papua"): 2, (2025, "perbatasan"): 3, (2025, "provinsi"): 6}
 
 
 def test_winners_per_edition_and_category(store: ox.Store) -> None:
@@ -43,6 +44,29 @@ def test_winners_per_edition_and_category(store: ox.Store) -> None:
           ?h ida:edisi/ida:tahun ?year ; ida:kategoriPenghargaan/skos:notation ?cat ; ida:penerima ?gov .
         } GROUP BY ?year ?cat""")
     assert {(int(y), c): int(n) for y, c, n in rows} == WINNERS
+
+
+_NOTE_WORDS = {"provinsi": "provinsi", "kabupaten": "kabupaten", "kota": "kota", "daerah perbatasan": "perbatasan",
+               "daerah tertinggal": "tertinggal", "klaster Papua": "papua",
+               "kategori gabungan daerah tertinggal dan perbatasan": "tertinggal-perbatasan"}
+
+
+@pytest.mark.parametrize("year", range(2017, 2026))
+def test_each_editions_coverage_note_counts_the_winners_loaded(year: int) -> None:
+    """The note says how many winners of each category the sources gave (and of how many announced): its
+    counts are the rows loaded, so a new row cannot leave the note behind; a category the edition had
+    with no winner found says 0, and every category of the edition is in the note."""
+    row = next(r for r in _rows("edisi_penghargaan") if r["id"] == f"iga-{year}")
+    found = row["cakupan_id"].split(": ", 1)[1].split(". ", 1)[0]
+    counts = {}
+    for part in found.split("; "):
+        m = re.fullmatch(r"(?P<what>[a-zA-Z ]+?) (?P<n>\d+)(?: dari (?P<of>\d+))?(?: \(.*\))?", part)
+        assert m, part
+        counts[_NOTE_WORDS[m["what"]]] = int(m["n"])
+        assert m["of"] is None or int(m["of"]) >= int(m["n"]), part
+    loaded = {c: n for (y, c), n in WINNERS.items() if y == year}
+    assert {c: n for c, n in counts.items() if n} == loaded
+    assert set(row["kategori"].split(";")) <= set(counts), counts
 
 
 def test_result_rows_match_the_source_rows(store: ox.Store) -> None:
@@ -70,6 +94,12 @@ def test_result_rows_match_the_source_rows(store: ox.Store) -> None:
     (2022, "perbatasan", 4, "21.71", "smartcity.ui.ac.id"),            # Kota Batam
     (2022, "tertinggal", None, "96.01", "jurnal3.net"),                # Sorong, read as the regency
     (2025, "kota", 1, "35.78", "jatim.jpnn.com"),                      # Surabaya
+    (2020, "kabupaten", 1, "35.12", "www.antaranews.com"),             # Situbondo, first of ten in order
+    (2020, "kabupaten", 10, "35.29", "www.antaranews.com"),            # Sumenep, tenth
+    (2020, "tertinggal-perbatasan", None, "53.14", "teropongselatan.com"),  # the joint category as printed
+    (2020, "tertinggal-perbatasan", None, "82.07", "teropongselatan.com"),  # "Morotai", read as Pulau Morotai
+    (2024, "kabupaten", None, "35.15", "republikjatim.com"),           # Sidoarjo
+    (2021, "perbatasan", None, "21.01", "ppid.bintankab.go.id"),       # Bintan, counted from "third in a row"
 ])
 def test_sample_winners_by_the_named_query(kg: KnowledgeGraph, year: int, category: str, rank: int | None, code: str,
                                            host: str | None) -> None:
@@ -187,7 +217,7 @@ def test_the_home_page_shows_the_national_series_and_wins_per_province(client) -
     assert ("2020", "14897") in series and ("2025", "36742") in series
     assert [y for y, _ in series] == sorted(y for y, _ in series)
     first = re.search(r'id="province-wins">.*?<tbody><tr><td>([^<]+)</td><td>(\d+)</td>', page, re.S)
-    assert first is not None and first.groups() == ("East Java Province", "51")
+    assert first is not None and first.groups() == ("East Java Province", "52")
 
 
 def _regions_of(province: str) -> list[tuple[str, str]]:

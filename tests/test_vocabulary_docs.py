@@ -55,7 +55,7 @@ def test_code_lists_have_titles_and_every_concept_a_definition(g: Graph) -> None
     assert len(schemes) == 14
     assert [s for s in schemes if _langs(g, s, DCTERMS.title) != ["en", "id"]] == []
     concepts = [c for c in g.subjects(RDF.type, SKOS.Concept) if str(c).startswith("https://w3id.org/inovasi-daerah/kode/")]
-    assert len(concepts) == 51
+    assert len(concepts) == 52
     assert [c for c in concepts if _langs(g, c, SKOS.definition) != ["en", "id"]] == []
 
 

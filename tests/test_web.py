@@ -405,6 +405,14 @@ def test_edition_and_region_pages_link_their_graph_views(client: Client, page: s
     assert shown in {n["id"] for n in _graph_data(r.text)["nodes"]}
 
 
+def test_the_home_page_links_each_editions_graph_view(client: Client) -> None:
+    html = client.get("/", params={"lang": "en"}, headers=HTML).text
+    views = re.search(r'<span id="edition-views">(.*?)</span>', html, re.S).group(1)  # type: ignore[union-attr]
+    assert views.startswith("Winners by category in the graph: ")
+    assert re.findall(r'<a href="/graph\?edisi=iga-(\d{4})&amp;lang=en">(\d{4})</a>', views) == [
+        (str(y), str(y)) for y in range(2017, 2026)]
+
+
 def test_pages_of_other_things_have_no_graph_view(client: Client) -> None:
     assert 'class="graph-view"' not in client.get(BALITBANG, headers=HTML).text
 

@@ -90,11 +90,11 @@ def test_wins_are_coloured_by_the_leaderboard_numbers(client: Client, graph: Kno
     board = {r["kode"]: r["kemenangan"] for r in graph.query("klasemen-provinsi").values()}
     table = _table(html)
     assert {k: int(shown) for k, (_, shown) in table.items() if shown != "0"} == board
-    assert table["35"] == ("q5", "51") and table["32"] == ("q3", "31") and table["62"] == ("q0", "0")
+    assert table["35"] == ("q5", "52") and table["32"] == ("q3", "31") and table["62"] == ("q0", "0")
     assert table["13"] == ("q2", "19") and table["14"] == ("q1", "7")
-    assert _legend(html) == ["0", "1–11", "12–22", "23–33", "34–44", "45–51", "tidak ada data"]
+    assert _legend(html) == ["0", "1–11", "12–22", "23–33", "34–44", "45–52", "tidak ada data"]
     links = _links(html)
-    assert links["35"] == ("q5", "Provinsi Jawa Timur: 51") and links["31"][0] == "q1"  # "Jakarta Raya" in the source
+    assert links["35"] == ("q5", "Provinsi Jawa Timur: 52") and links["31"][0] == "q1"  # "Jakarta Raya" in the source
 
 
 def test_the_index_of_a_year_colours_only_the_provinces_a_source_rates(client: Client) -> None:

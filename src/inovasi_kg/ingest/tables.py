@@ -185,7 +185,8 @@ def _printed(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) 
 
 _CATEGORY = {"provinsi": ("provinsi", "province"), "kabupaten": ("kabupaten", "regency"), "kota": ("kota", "city"),
              "perbatasan": ("daerah perbatasan", "border region"), "tertinggal": ("daerah tertinggal", "underdeveloped region"),
-             "papua": ("klaster Papua", "Papua cluster")}
+             "papua": ("klaster Papua", "Papua cluster"),
+             "tertinggal-perbatasan": ("daerah tertinggal dan perbatasan", "underdeveloped and border region")}
 _STATUS = {"pemenang": ("pemenang", "winner"), "nominasi": ("nominasi", "nominee")}
 _MEASURE = {"peserta": ("pemda peserta", "participating governments"),
             "partisipasi-persen": ("partisipasi (persen)", "participation (percent)"),

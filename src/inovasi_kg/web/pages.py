@@ -433,8 +433,12 @@ async def home(request: Request) -> Response:
         stats = kg.stats()
         series = kg.query("iid-nasional", ukuran="ukuran-iid:inovasi").values()
         provinces = kg.query("klasemen-provinsi").values()
+        r = kg.page_reader()
+        year, edition = ox.NamedNode(iris.ONTOLOGY_NS + "tahun"), ox.NamedNode(iris.ONTOLOGY_NS + "EdisiPenghargaan")
+        nodes = [ox.NamedNode(e.subject.value) for e in r.triples(None, ox.NamedNode(_TYPE), edition)]
+        editions = sorted((t.object.value, t.subject.value.rsplit("/", 1)[-1]) for n in nodes for t in r.triples(n, year, None))
         return {"ranking": ranking, "indicators": indicators, "stats": stats, "triples": kg.backend.count(),
-                "series": series, "provinces": provinces}
+                "series": series, "provinces": provinces, "editions": editions}
 
     # The figures depend only on the store's generation: computed once per generation, language and city,
     # so the home page never waits behind the query workers once it has been shown.
@@ -486,6 +490,8 @@ async def home(request: Request) -> Response:
                       indicators=indicators, indicators_svg=indicators_svg, dumps=dumps,
                       national_svg=national_svg, national=sorted(kept.items()), province_svg=province_svg,
                       provinces=data["provinces"][:10],
+                      editions=[{"year": y, "href": "/graph?" + urlencode({"edisi": k, "lang": lang})}
+                                for y, k in data["editions"]],
                       dataset_jsonld=json.dumps(dataset, ensure_ascii=False).replace("</", "<\\/"),
                       alternates=[{"type": "text/turtle", "href": "/catalog.ttl"},
                                   {"type": "application/ld+json", "href": "/catalog.jsonld"}])
