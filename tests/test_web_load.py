@@ -3,7 +3,7 @@ free port, clients from many loopback addresses (127.0.1.x), real sockets.
 
 Admission (503/429 at once), what never waits on queries (/, /static, /healthz, ASK {}, cached
 answers), abandoned work stopping, connection hygiene (header deadline, connection cap, slowloris)
-and HTTP semantics on the real server (h11 included)."""
+and HTTP semantics on the real server (uvicorn with httptools and uvloop)."""
 
 from __future__ import annotations
 

@@ -33,12 +33,13 @@ def _busy_response() -> bytes:
 
 
 def protocol_class(settings: Settings) -> type:
-    """uvicorn's h11 protocol with a header deadline and a connection cap that evicts idle connections."""
-    from uvicorn.protocols.http.h11_impl import H11Protocol
+    """uvicorn's httptools protocol (a C parser: about twice h11's requests per second on cached answers)
+    with a header deadline and a connection cap that evicts idle connections."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     header_timeout, cap, busy = settings.header_timeout, settings.max_connections, _busy_response()
 
-    class Protocol(H11Protocol):  # type: ignore[misc]
+    class Protocol(HttpToolsProtocol):  # type: ignore[misc]
         opened = 0.0
         header_timer: Any = None
         refused = False
@@ -107,7 +108,7 @@ def run(app: Any, settings: Settings) -> None:
     wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
     if soft < wanted:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", loop="uvloop",
                             http=protocol_class(settings), timeout_keep_alive=int(max(1, settings.keepalive_timeout)),
                             backlog=4096, timeout_graceful_shutdown=5)
     uvicorn.Server(config).run()
