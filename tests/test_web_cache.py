@@ -170,3 +170,29 @@ def test_cached_answers_equal_uncached_ones_across_rebuilds(apps: tuple[Client, 
     finally:
         if current is not old:
             build_store(old, force=True)
+
+
+def test_parameters_in_another_order_are_the_same_request_and_the_lang_cookie_another(apps: tuple[Client, Client]) -> None:
+    cached, _ = apps
+    first = cached.get("/queries/pemenang.json?tahun=2019&kategori=kategori-penghargaan:kota")
+    again = cached.get("/queries/pemenang.json?kategori=kategori-penghargaan:kota&tahun=2019")
+    assert (first.status_code, again.status_code, again.headers["x-cache"]) == (200, 200, "hit")
+    assert again.content == first.content
+    other = cached.get("/search?q=sipput", headers={"accept": "text/html", "cookie": "lang=en"})
+    plain = cached.get("/search?q=sipput", headers={"accept": "text/html"})
+    assert other.headers["x-cache"] == "miss" and '<html lang="en">' in other.text and '<html lang="id">' in plain.text
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(query=st.one_of(st.binary(max_size=64), st.text(max_size=3000).map(lambda t: t.encode("utf-8", "replace"))),
+       cookie=st.one_of(st.just(b""), st.sampled_from([b"lang=en", b"lang=id; x=1", b"x=1", b"lang", b'lang="en"']),
+                        st.binary(max_size=3000)))
+def test_the_remembered_reading_of_a_request_equals_reading_it_afresh(query: bytes, cookie: bytes) -> None:
+    """The cache key remembers how it read a query string and a Cookie header (the same requests come
+    again and again); remembered or not, long or short, the reading is the same."""
+    from inovasi_kg.web import cache
+
+    scope = {"type": "http", "path": "/sparql", "query_string": query, "headers": [(b"cookie", cookie)]}
+    for _ in range(2):  # the second time from memory, when short enough to be remembered
+        key = cache._key(scope)
+        assert key[1] == cache._query_key(query) and key[4] == cache._cookie_lang(cookie)

@@ -19,6 +19,7 @@ but GET and HEAD. `X-Cache: hit|miss` says which it was (miss also for what is n
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import time
 from collections import OrderedDict
@@ -62,6 +63,7 @@ class ResponseCache:
         self.size = 0
         self.generation: str | None = None
         self.seen = time.time()  # when this generation was first seen: Last-Modified
+        self._modified = (0.0, b"")  # (seen, its HTTP date), formatted once per generation
         self.inflight: dict[tuple[str | None, Key], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -161,8 +163,9 @@ class ResponseCache:
         self.stats.update(entries=len(self.entries), bytes=self.size)
 
     async def _send(self, entry: _Entry, scope: Scope, send: Send, how: str) -> None:
-        modified = formatdate(self.seen, usegmt=True)
-        headers = [*entry.headers, (b"etag", entry.etag.encode()), (b"last-modified", modified.encode()),
+        if self._modified[0] != self.seen:
+            self._modified = (self.seen, formatdate(self.seen, usegmt=True).encode())
+        headers = [*entry.headers, (b"etag", entry.etag.encode()), (b"last-modified", self._modified[1]),
                    (b"x-cache", how.encode())]
         if how == "hit":
             headers = [(k, v) for k, v in headers if k != b"server-timing"] + [(b"server-timing", b'cache;desc="hit"')]
@@ -180,16 +183,35 @@ def _key(scope: Scope) -> Key:
     headers: dict[bytes, bytes] = {}
     for name, value in scope.get("headers", []):
         headers.setdefault(name.lower(), value)
-    query = sorted(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+    query, cookie = scope.get("query_string", b""), headers.get(b"cookie", b"")
+    return (scope["path"], (_query_seen if len(query) <= _REMEMBERED else _query_key)(query),
+            headers.get(b"accept", b"").decode("latin-1"), headers.get(b"accept-language", b"").decode("latin-1"),
+            (_cookie_seen if len(cookie) <= _REMEMBERED else _cookie_lang)(cookie),
+            headers.get(b"host", b"").decode("latin-1"), scope.get("scheme", "http"))
+
+
+_REMEMBERED = 2048  # bytes of a query string or Cookie header whose reading is remembered (1,024 of each)
+
+
+def _query_key(raw: bytes) -> str:
+    """The query parameters in order of name: the same request however its parameters are ordered."""
+    return repr(sorted(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)))
+
+
+def _cookie_lang(raw: bytes) -> str:
+    """The language chosen by the `lang` cookie of a Cookie header ("" for none)."""
+    if not raw:
+        return ""
     cookie = SimpleCookie()
     try:
-        cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
+        cookie.load(raw.decode("latin-1"))
     except Exception:  # a malformed cookie header is no language choice
-        cookie = SimpleCookie()
-    lang = cookie["lang"].value if "lang" in cookie else ""
-    return (scope["path"], repr(query), headers.get(b"accept", b"").decode("latin-1"),
-            headers.get(b"accept-language", b"").decode("latin-1"), lang, headers.get(b"host", b"").decode("latin-1"),
-            scope.get("scheme", "http"))
+        return ""
+    return cookie["lang"].value if "lang" in cookie else ""
+
+
+_query_seen = functools.lru_cache(maxsize=1024)(_query_key)  # the same requests come again and again
+_cookie_seen = functools.lru_cache(maxsize=1024)(_cookie_lang)
 
 
 def _without_x_cache(start: Message) -> Message:
@@ -222,7 +244,7 @@ def _entry(start: Message, body: bytes) -> _Entry:
 
 
 def _not_modified(scope: Scope, etag: str, seen: float) -> bool:
-    headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower().startswith(b"if-")}
     match = headers.get(b"if-none-match")
     if match is not None:
         tags = {t.strip().removeprefix("W/") for t in match.split(",")}

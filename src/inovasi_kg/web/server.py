@@ -108,7 +108,8 @@ def run(app: Any, settings: Settings) -> None:
     wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
     if soft < wanted:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", loop="uvloop",
-                            http=protocol_class(settings), timeout_keep_alive=int(max(1, settings.keepalive_timeout)),
-                            backlog=4096, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", access_log=False,
+                            loop="uvloop", http=protocol_class(settings),
+                            timeout_keep_alive=int(max(1, settings.keepalive_timeout)), backlog=4096,
+                            timeout_graceful_shutdown=5)
     uvicorn.Server(config).run()
