@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from inovasi_kg.core.errors import QueryError
@@ -81,29 +82,52 @@ def check_query(text: str, *, allow_service: bool = False, graphs: frozenset[str
     if "\x00" in text:
         raise QueryError("the query contains a NUL character")
     expanded = _expand_escapes(text)
-    tree = _parse(expanded)
-    for node in _walk(tree):
-        if node.name == "ServiceGraphPattern" and not allow_service:
-            raise QueryError(f"SERVICE <{node.get('term')}> (a federated call to another endpoint) is refused; allow "
+    facts = _facts(expanded)
+    for term in facts.services:
+        if not allow_service:
+            raise QueryError(f"SERVICE <{term}> (a federated call to another endpoint) is refused; allow "
                              f"it with --allow-service or the allow_service setting")
-        if node.name == "DatasetClause" and not protocol_dataset:  # the protocol's dataset overrides FROM
-            iri = str(node.get("default") or node.get("named"))
-            if iri not in graphs:
-                clause = "FROM NAMED" if node.get("named") is not None else "FROM"
-                known = ", ".join(f"<{g}>" for g in sorted(graphs)) or "none"
-                raise QueryError(f"{clause} <{iri}> names a graph that is not in the store (graphs in the store: "
-                                 f"{known}); queries read only the store")
+    for clause, iri in facts.datasets:
+        if not protocol_dataset and iri not in graphs:  # the protocol's dataset overrides FROM
+            known = ", ".join(f"<{g}>" for g in sorted(graphs)) or "none"
+            raise QueryError(f"{clause} <{iri}> names a graph that is not in the store (graphs in the store: "
+                             f"{known}); queries read only the store")
     return expanded
 
 
 _PARSER = threading.Lock()  # rdflib's pyparsing grammar is not safe to use from two threads at once
 
 
-@functools.lru_cache(maxsize=256)
-def _parse(text: str) -> Any:
-    """The parse tree of `text` (cached by text: the checks and `reads_store` read it, never change it)."""
+@dataclass(frozen=True)
+class _Facts:
+    """What the policy needs of one query text, read off its one parse: the SERVICE endpoints and dataset
+    clauses in order, whether it reads the store, and whether it looks light (`looks_light`)."""
+
+    services: tuple[str, ...]
+    datasets: tuple[tuple[str, str], ...]
+    reads: bool
+    light: bool
+
+
+@functools.lru_cache(maxsize=1024)
+def _facts(text: str) -> _Facts:
+    """The facts of `text` (cached by text). The text is parsed once: the checks read the tree, then it is
+    translated to its algebra for `looks_light` (translating changes the tree, so it is the last use)."""
     with _PARSER:
-        return _parse_unlocked(text)
+        tree = _parse_unlocked(text)
+        services, datasets, reads = [], [], False
+        for node in _walk(tree):
+            reads = reads or node.name in _READS
+            if node.name == "ServiceGraphPattern":
+                services.append(str(node.get("term")))
+            elif node.name == "DatasetClause":
+                named = node.get("named") is not None
+                datasets.append(("FROM NAMED" if named else "FROM", str(node.get("default") or node.get("named"))))
+        try:
+            light = _light(tree)
+        except Exception:  # bad or unusual text is not light; running it says what is wrong
+            light = False
+    return _Facts(tuple(services), tuple(datasets), reads, light)
 
 
 # Parse-tree nodes through which a query reads the store (triple patterns, paths, GRAPH, SERVICE,
@@ -119,7 +143,7 @@ def reads_store(text: str) -> bool:
     >>> reads_store("ASK {}"), reads_store("SELECT * { ?s ?p ?o }")
     (False, True)
     """
-    return any(node.name in _READS for node in _walk(_parse(text)))
+    return _facts(text).reads
 
 
 _EMPTY_GROUP = re.compile(r"\{\s*\}")
@@ -139,26 +163,28 @@ def may_need_no_store(text: str) -> bool:
     return "{" in text and "{" not in _EMPTY_GROUP.sub("", text)
 
 
-@functools.lru_cache(maxsize=1024)
 def looks_light(text: str) -> bool:
     """Whether a query (as `check_query` returned it) looks bounded by what it names: every triple
     pattern has an IRI or a literal in it, the patterns of each group share variables (no cross
     product), and no path repeats (`*`, `+`). A guess the query workers check as the query runs: a
-    light query that runs long goes on with the others (store/workers.py).
+    light query that runs long goes on with the others (store/workers.py). False for bad text.
 
     >>> looks_light("ASK { ?s a <urn:x:C> }"), looks_light("ASK { ?a ?b ?c . ?d ?e ?f }")
     (True, False)
     """
+    try:
+        return _facts(text).light
+    except QueryError:
+        return False
+
+
+def _light(tree: Any) -> bool:
+    """`looks_light` on a parse tree, which it translates (and so changes)."""
     from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.term import BNode, Variable
 
-    try:
-        with _PARSER:
-            tree = _parse_unlocked(text)  # a tree of its own: translating changes it
-            algebra = translateQuery(tree)
-    except Exception:  # bad or unusual text is not light; running it says what is wrong
-        return False
+    algebra = translateQuery(tree)
 
     def free(term: Any) -> bool:
         return isinstance(term, (Variable, BNode))
