@@ -84,10 +84,10 @@ def test_build_then_skip_then_stats(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     first = CliRunner().invoke(cli, ["build", "--store", store])
     assert first.exit_code == 0, first.output
-    assert re.fullmatch(r"built \d+ triples from 2171 rows into .*store \(17 finding\(s\); see `inovasi-kg validate`\)\n",
+    assert re.fullmatch(r"built \d+ triples from 2172 rows into .*store \(18 finding\(s\); see `inovasi-kg validate`\)\n",
                         first.output)
     second = CliRunner().invoke(cli, ["build", "--store", store])
-    assert "is up to date (2171 rows); nothing to do" in second.output
+    assert "is up to date (2172 rows); nothing to do" in second.output
     stats = CliRunner().invoke(cli, ["stats", "--store", store])
     assert stats.exit_code == 0
     lines = {line.split()[1]: int(line.split()[0]) for line in stats.output.splitlines()[:-1]}

@@ -35,7 +35,7 @@ def test_wheel_is_self_contained(tmp_path: Path) -> None:
             "print(rep.rows, len(inovasi_kg.open_graph(s).query('peringkat-penghargaan').rows))")
     out = subprocess.run([sys.executable, "-c", code, str(site)], cwd=elsewhere, check=True, capture_output=True,
                          text=True)
-    assert out.stdout.strip() == "2171 10"
+    assert out.stdout.strip() == "2172 10"
 
 
 def test_benchmarks_import_the_current_api() -> None:

@@ -302,3 +302,22 @@ def test_queries_checked_from_many_threads_at_once() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(check_query, texts))
     assert results == texts
+
+
+def test_an_ad_hoc_query_is_parsed_once(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy's checks, whether it reads the store and whether it looks light all come from one parse
+    of a new text; the same text again is not parsed at all."""
+    from inovasi_kg.sparql import policy
+
+    parsed: list[str] = []
+    real = policy._parse_unlocked
+    monkeypatch.setattr(policy, "_parse_unlocked", lambda text: parsed.append(text) or real(text))
+    text = f"# {time.time_ns()}\nSELECT ?s WHERE {{ ?s a <https://w3id.org/inovasi-daerah/ontology#Kota> }} LIMIT 3"
+    with KnowledgeGraph(settings) as kg:
+        assert len(kg.sparql(text).rows) == 3
+        assert len(parsed) == 1
+        assert len(kg.sparql(text).rows) == 3
+        assert len(parsed) == 1
+    assert policy.looks_light(text) and policy.reads_store(text)
+    assert not policy.looks_light(text.replace("?s a <", "?s ?p ?o . ?x a <"))  # a cross product: parsed, not light
+    assert len(parsed) == 2

@@ -7,9 +7,9 @@ package's `__init__.py`.
     >>> from inovasi_kg import Settings, build_store, stats
     >>> settings = Settings.load(store="memory:doc-api")     # or a folder, e.g. var/store
     >>> build_store(settings).rows
-    2171
+    2172
     >>> stats(settings)[0]
-    ClassCount(iri='http://www.w3.org/ns/prov#Entity', label='', count=2158)
+    ClassCount(iri='http://www.w3.org/ns/prov#Entity', label='', count=2159)
 """
 
 from __future__ import annotations
