@@ -34,6 +34,7 @@ CLI = [PY, "-m", "inovasi_kg"]
 PARAMS = {  # the named queries that need a value: a typical one
     "cari-label": {"teks": "magelang"},
     "inovasi-perangkat-daerah": {"perangkat_daerah": "organisasi/33.71.balitbang"},
+    "konsep-skema": {"skema": "kode:kategori-penghargaan"},
     "lingkungan-simpul": {"simpul": "organisasi/33.71.balitbang"},
     "provenans": {"simpul": "peringkat/iga-2017.kota.5"},
 }

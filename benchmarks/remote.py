@@ -20,12 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 BATCH = 50000  # triples per POST (one POST of the whole 900 MB dump left Virtuoso 7.2 hanging)
-PARAMS = {  # the named queries that need a value: a typical one
-    "cari-label": {"teks": "magelang"},
-    "inovasi-perangkat-daerah": {"perangkat_daerah": "organisasi/33.71.balitbang"},
-    "lingkungan-simpul": {"simpul": "organisasi/33.71.balitbang"},
-    "provenans": {"simpul": "peringkat/iga-2017.kota.5"},
-}
+from national import PARAMS  # noqa: E402  (the named queries that need a value: the same typical ones)
 
 
 def main() -> None:
