@@ -35,6 +35,7 @@ ServerPort = 127.0.0.1:{sql}
 DisableUnixSocket = 1
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
+MaxQueryMem = 1G
 DirsAllowed = .
 {limits}[HTTPServer]
 ServerPort = 127.0.0.1:{http}
