@@ -15,6 +15,7 @@ limit, the row cap and which columns of a named query are its parameters.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -87,6 +88,11 @@ class Description:
 
 _PREF, _ALT = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
 _TYPE, _RDFS_LABEL = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label"
+
+
+# The properties the graph page's views follow (edition, history).
+_TAHUN, _EDISI, _PENERIMA = (iris.ONTOLOGY_NS + n for n in ("tahun", "edisi", "penerima"))
+_KATEGORI, _WILAYAH = iris.ONTOLOGY_NS + "kategoriPenghargaan", iris.ONTOLOGY_NS + "wilayah"
 
 
 class _PerGeneration:
@@ -563,15 +569,15 @@ class KnowledgeGraph:
         """One award edition and its winners by category: the edition, each winning result (rank and score
         as its attributes), the category it is in and the regional government that won it."""
         iri = self._edition(edition)
-        year = next((t.object.value for t in self.backend.triples(ox.NamedNode(iri), ox.NamedNode(IDA_TAHUN), None)), "")
+        year = next((t.object.value for t in self.backend.triples(ox.NamedNode(iri), ox.NamedNode(_TAHUN), None)), "")
         results = {row["hasil"] for row in self.query("pemenang", tahun=year).values()} if year else set()
         near = {iri}
         for result in sorted(results):
             own = list(self.backend.triples(ox.NamedNode(result), None, None))
-            if not any(t.predicate.value == IDA_EDISI and t.object.value == iri for t in own):
+            if not any(t.predicate.value == _EDISI and t.object.value == iri for t in own):
                 continue  # another award's edition of the same year
             near.add(result)
-            near.update(t.object.value for t in own if t.predicate.value in (IDA_PENERIMA, IDA_KATEGORI))
+            near.update(t.object.value for t in own if t.predicate.value in (_PENERIMA, _KATEGORI))
         return self._picture(near, False).subgraph(near).copy()
 
     def history_picture(self, region: str) -> nx.MultiDiGraph:
@@ -579,19 +585,17 @@ class KnowledgeGraph:
         (wins and nominations) with its edition and category, and its innovation-index scores."""
         code, place = self._region(region)
         near = {place}
-        near.update(t.subject.value for t in self.backend.triples(None, ox.NamedNode(IDA_WILAYAH), ox.NamedNode(place))
-                    if self._is_government(t.subject.value))
+        near.update(t.subject.value for t in self.backend.triples(None, ox.NamedNode(_WILAYAH), ox.NamedNode(place))
+                    if self._has_type(t.subject.value, "PemerintahDaerah"))
         for row in self.query("riwayat-penghargaan", kode=code).values():
             near.add(row["hasil"])
             near.update(t.object.value for t in self.backend.triples(ox.NamedNode(row["hasil"]), None, None)
-                        if t.predicate.value in (IDA_EDISI, IDA_KATEGORI))
+                        if t.predicate.value in (_EDISI, _KATEGORI))
         near.update(row["nilai"] for row in self.query("iid-daerah", kode=code).values())
         return self._picture(near, False).subgraph(near).copy()
 
     def _edition(self, text: str) -> str:
         """An award edition's IRI from a year (the IGA of that year), an edition's id, IRI, CURIE or label."""
-        import re
-
         key = text.strip()
         if key.isdigit() and len(key) == 4:
             key = f"iga-{key}"
@@ -605,7 +609,7 @@ class KnowledgeGraph:
                 iri = None
         if iri is None or not self._has_type(iri, "EdisiPenghargaan"):
             editions = sorted(t.subject.value.rsplit("/", 1)[-1] for t in self.backend.triples(
-                None, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(iris.ONTOLOGY_NS + "EdisiPenghargaan")))
+                None, ox.NamedNode(_TYPE), ox.NamedNode(iris.ONTOLOGY_NS + "EdisiPenghargaan")))
             raise UsageError(f"{text!r} is not an award edition; give a year or one of: {', '.join(editions)}")
         return iri
 
@@ -621,7 +625,7 @@ class KnowledgeGraph:
         places = [t.subject.value for t in self.backend.triples(None, code, ox.Literal(key))]
         if not places and (":" in key or "/" in key):
             node = self.resolve(key)
-            via = [t.object.value for t in self.backend.triples(ox.NamedNode(node), ox.NamedNode(IDA_WILAYAH), None)]
+            via = [t.object.value for t in self.backend.triples(ox.NamedNode(node), ox.NamedNode(_WILAYAH), None)]
             places = [p for p in [node, *via] if self._has(p, code)]
             if not places:
                 raise UsageError(f"{text!r} is neither a region nor a regional government; give a Kemendagri code "
@@ -653,11 +657,8 @@ class KnowledgeGraph:
         return any(True for _ in self.backend.triples(ox.NamedNode(iri), predicate, None))
 
     def _has_type(self, iri: str, local: str) -> bool:
-        return any(True for _ in self.backend.triples(ox.NamedNode(iri), ox.NamedNode(PREFIXES["rdf"] + "type"),
+        return any(True for _ in self.backend.triples(ox.NamedNode(iri), ox.NamedNode(_TYPE),
                                                        ox.NamedNode(iris.ONTOLOGY_NS + local)))
-
-    def _is_government(self, iri: str) -> bool:
-        return self._has_type(iri, "PemerintahDaerah")
 
     def overview(self) -> nx.MultiDiGraph:
         """The country by province and class: a node per province, and one per class in it carrying the count."""
@@ -682,13 +683,6 @@ class KnowledgeGraph:
             g.add_edge(node, province, key="ida:bagianDari", predicate=PREFIXES["ida"] + "bagianDari",
                        label="bagian dari" if self.settings.lang == "id" else "part of")
         return g
-
-
-IDA_TAHUN = iris.ONTOLOGY_NS + "tahun"
-IDA_EDISI = iris.ONTOLOGY_NS + "edisi"
-IDA_PENERIMA = iris.ONTOLOGY_NS + "penerima"
-IDA_KATEGORI = iris.ONTOLOGY_NS + "kategoriPenghargaan"
-IDA_WILAYAH = iris.ONTOLOGY_NS + "wilayah"
 
 
 class _Triples:
