@@ -147,6 +147,7 @@ def _fill(new: Staging, inputs: Inputs, base: str, clock: _Clock,
     The report counts the default graph as stored, so `build` and `validate` give the same figure."""
     years: set[str] = set()
     new.add(_counted(graph_quads(inputs, base, years), progress))
+    new.loaded()
     clock.lap("store")
     result = check(new, inputs.shapes, base)
     clock.lap("validate")

@@ -77,6 +77,11 @@ class Staging(Reader, Protocol):
         """Bulk-add quads (default graph or named graphs)."""
         ...
 
+    def loaded(self) -> None:
+        """The bulk of the generation is in (the catalog may still be added): a backend may start writing it
+        out while it is checked."""
+        ...
+
     def commit(self, fingerprint: str) -> None:
         """Make this generation the backend's contents, atomically, recording `fingerprint`."""
         ...

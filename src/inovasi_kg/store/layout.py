@@ -41,6 +41,7 @@ from inovasi_kg.core.errors import StoreError
 __all__ = [
     "MARKER",
     "META_GRAPH",
+    "GenerationWriter",
     "StoreInfo",
     "check_store_path",
     "open_store",
@@ -314,7 +315,7 @@ def store_error(path: Path | str, err: BaseException) -> StoreError:
     return _damaged(Path(path), text)
 
 
-class _Writer:
+class GenerationWriter:
     """A new generation being filled; `commit` makes it current."""
 
     def __init__(self, root: Path, number: int, marker: dict[str, Any] | None) -> None:
@@ -392,7 +393,7 @@ def _next_number(root: Path, marker: dict[str, Any] | None) -> int:
 
 
 @contextmanager
-def writing_store(path: Path) -> Iterator[_Writer]:
+def writing_store(path: Path) -> Iterator[GenerationWriter]:
     """Hold the build lock of the store at `path` and give a new generation to fill.
 
     On leaving the block without `commit`, or with an error, the new generation is removed and the
@@ -409,7 +410,7 @@ def writing_store(path: Path) -> Iterator[_Writer]:
         lock = os.open(path / _LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as err:
         raise _os_error(path, err) from None
-    writer: _Writer | None = None
+    writer: GenerationWriter | None = None
     partial: Path | None = None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -420,7 +421,7 @@ def writing_store(path: Path) -> Iterator[_Writer]:
         _remove_leftovers(path, keep={(marker or {}).get("current"), (marker or {}).get("previous")})
         number = _next_number(path, marker)
         partial = path / f"gen-{number:06d}.partial"
-        writer = _Writer(path, number, marker)
+        writer = GenerationWriter(path, number, marker)
         yield writer
         if legacy and writer.committed:
             _remove_legacy(path)

@@ -84,6 +84,9 @@ class StoreStaging(StoreReader):
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.store.bulk_extend(quads)
 
+    def loaded(self) -> None:
+        pass
+
     def commit(self, fingerprint: str) -> None:
         self._on_commit(self.store, fingerprint)  # type: ignore[operator]
         self.committed = True
