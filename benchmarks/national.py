@@ -2,6 +2,7 @@
 to a baseline measured in the same run on the same machine (these machines are noisy).
 
 Run: .venv/bin/python benchmarks/national.py [--innovations-per-year 30000] [--years 5] [--work DIR]
+     [--build-only]
 
 - build: `inovasi-kg build` of the synthetic national set (fresh process; wall time, peak memory) against
   pyoxigraph's own `Store.bulk_load` of the same triples from an N-Triples file (fresh process);
@@ -66,6 +67,8 @@ def main() -> None:
     parser.add_argument("--innovations-per-year", type=int, default=30_000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--work", type=Path, default=None, help="Keep the data and stores here (a new folder).")
+    parser.add_argument("--build-only", action="store_true",
+                        help="Stop after the build, validation, export and rebuild figures.")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="inovasi-kg-bench-"))
     data, store, nt = work / "data", work / "store", work / "graph.nt"
@@ -95,13 +98,16 @@ def main() -> None:
     print(f"build: {build_s:.1f} s = {build_s / load_s:.2f}x bulk_load ({load_s:.1f} s)  [target 2x]")
     print("  stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report["seconds"].items()))
     print(f"peak memory: {build_mb:,.0f} MiB = {build_mb / load_mb:.2f}x bulk_load ({load_mb:,.0f} MiB)  [target 1.5x]")
-    print(f"validation: {report['seconds']['validate']:.1f} s  [target < 60 s]")
+    check_s = report["seconds"]["validate"]
+    print(f"validation: {check_s:.1f} s = {check_s / load_s:.2f}x bulk_load  [target 0.5x]")
     print(f"export (N-Triples): {export_s:.1f} s = {export_s / dump_s:.2f}x Store.dump ({dump_s:.1f} s)  [target 1.3x]")
 
     _edit_one_row(data / "inovasi.csv")
     rebuild_s, _, _ = timed([*CLI, "build", "--data", str(data), "--store", str(store)])
     print(f"rebuild after one changed row: {rebuild_s:.1f} s = {rebuild_s / build_s:.2f}x the full build")
 
+    if args.build_only:
+        return
     _queries(store, work)
     _startup(work)
     if shutil.which("virtuoso-t"):  # the hand-over to a SPARQL server, on the same store

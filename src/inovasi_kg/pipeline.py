@@ -92,11 +92,10 @@ def graph_quads(inputs: Inputs, base: str, years: set[str] | None = None) -> Ite
     """The graph as quads: ontology and instances, materialized, in the default graph; and each label's
     folded search entry in the internal search graph (never exported). `years` collects every xsd:gYear
     value on the way (for the catalog's temporal coverage)."""
-    default = ox.DefaultGraph()
-    for t in materialize(itertools.chain(inputs.ontology.triples, iter_instance_triples(inputs.data, base)),
-                         inputs.ontology):
+    ontology = (ox.Quad(t.subject, t.predicate, t.object) for t in inputs.ontology.triples)
+    for t in materialize(itertools.chain(ontology, iter_instance_triples(inputs.data, base)), inputs.ontology):
+        yield t  # a quad of the default graph
         o = t.object
-        yield ox.Quad(t.subject, t.predicate, o, default)
         if isinstance(o, ox.Literal):
             if t.predicate.value in _LABELS:
                 entry = fold(o.value) + _SEPARATOR + o.value

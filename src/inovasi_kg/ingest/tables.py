@@ -37,7 +37,7 @@ class Row:
         values = self.cells.get(column) or []
         return values[0] if values else None
 
-Extra = Callable[[Row, ox.NamedNode, Mapping[str, ox.NamedNode]], Iterator[ox.Triple]]
+Extra = Callable[[Row, ox.NamedNode, Mapping[str, ox.NamedNode]], Iterator[ox.Quad]]
 
 __all__ = ["TABLES", "Column", "Table", "table"]
 
@@ -130,8 +130,8 @@ _ALT = Column("singkatan", "alt", SKOS.altLabel, lang="id", many=True)
 _N = ox.NamedNode
 
 
-def _t(s: ox.NamedNode, p: URIRef, o: ox.NamedNode | ox.Literal) -> ox.Triple:
-    return ox.Triple(s, _N(str(p)), o)
+def _t(s: ox.NamedNode, p: URIRef, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+    return ox.Quad(s, _N(str(p)), o)  # in the default graph
 
 
 def _legal_act(row: Row, base: str) -> str:
@@ -142,7 +142,7 @@ def _legal_act(row: Row, base: str) -> str:
     return draft_act_iri(base, jenis, row.id)
 
 
-def _quote(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _quote(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     text = str(row.first("teks"))
     selector = _N(selector_iri(subject.value))
     yield _t(subject, OA.hasSelector, selector)
@@ -151,33 +151,33 @@ def _quote(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) ->
     yield _t(subject, SKOS.prefLabel, ox.Literal(text, language="id"))
 
 
-def _region(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _region(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     yield _t(subject, IDA.kodeWilayah, ox.Literal(row.id))  # the id of a region row is its Kemendagri code
 
 
-def _ranking(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _ranking(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     # Shortcut like Wikidata's truthy wdt:P166: recipient -> award edition.
     yield _t(iris[row.first("penerima")], IDA.menerimaPenghargaan, iris[row.first("edisi")])
 
 
-def _interpretation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _interpretation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     for target in row.cells.get("sasaran", []):
         yield _t(iris[target], DQV.hasQualityAnnotation, subject)
     for predicate in row.resolved.get("kolom", []):  # the properties the column names mean (resolved at load)
         yield _t(subject, IDA.propertiTerdampak, _N(predicate))
 
 
-def _annotation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _annotation(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     yield _t(iris[row.first("sasaran")], DQV.hasQualityAnnotation, subject)
 
 
-def _labels(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _labels(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     label_id, label_en = row.resolved["label"]
     yield _t(subject, SKOS.prefLabel, ox.Literal(label_id, language="id"))
     yield _t(subject, SKOS.prefLabel, ox.Literal(label_en, language="en"))
 
 
-def _printed(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Triple]:
+def _printed(row: Row, subject: ox.NamedNode, iris: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     yield from _labels(row, subject, iris)
     for spelling in row.resolved.get("hidden", []):  # the printed name, findable on the government it names
         yield _t(iris[row.first("penerima")], SKOS.hiddenLabel, ox.Literal(spelling, language="id"))

@@ -30,7 +30,7 @@ _ACTIVITY, _DERIVED = str(PROV.Activity), str(PROV.wasDerivedFrom)
 _QUOTE = str(IDA.kutipanSumber)
 
 
-def materialize(triples: Iterable[ox.Triple], ontology: Ontology) -> Iterator[ox.Triple]:
+def materialize(triples: Iterable[ox.Quad], ontology: Ontology) -> Iterator[ox.Quad]:
     """Yield each triple followed by the triples it entails under the ontology's axioms (no repeats of types)."""
     supers_c = ontology.superclasses
     supers_p = {k: sorted(vs) for k, vs in ontology.superproperties.items()}
@@ -38,13 +38,13 @@ def materialize(triples: Iterable[ox.Triple], ontology: Ontology) -> Iterator[ox
     typed: set[tuple[str, str]] = set()
     activities: set[str] = set()
 
-    def types(node: ox.NamedNode, cls: str) -> Iterator[ox.Triple]:
+    def types(node: ox.NamedNode, cls: str) -> Iterator[ox.Quad]:
         for c in (cls, *sorted(supers_c.get(cls, ()))):
             if (node.value, c) not in typed:
                 typed.add((node.value, c))
                 if c == _ACTIVITY:
                     activities.add(node.value)
-                yield ox.Triple(node, type_node, ox.NamedNode(c))
+                yield ox.Quad(node, type_node, ox.NamedNode(c))
 
     for t in triples:
         p = t.predicate.value
@@ -59,7 +59,7 @@ def materialize(triples: Iterable[ox.Triple], ontology: Ontology) -> Iterator[ox
         if p == _QUOTE and t.subject.value not in activities:
             used.append(_DERIVED)
         for sup in used[1:]:
-            yield ox.Triple(t.subject, ox.NamedNode(sup), t.object)
+            yield ox.Quad(t.subject, ox.NamedNode(sup), t.object)
         for q in used:
             if isinstance(t.subject, ox.NamedNode):
                 for d in sorted(ontology.domains.get(q, ())):
