@@ -175,3 +175,40 @@ def test_the_marker_is_read_again_when_its_file_changes(generations: tuple[Setti
     marker.unlink()
     with pytest.raises(StoreError, match="not an inovasi-kg store"):
         store_info(root)
+
+
+def test_small_pages_are_made_on_the_event_loop_and_the_others_on_the_query_threads(
+        apps: tuple[Client, Client], generations: tuple[Settings, Settings], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A node with a small neighbourhood read from the in-memory copy has its page made without a hop to a
+    query thread; a node past the limit, a region (its page runs aggregate queries) and any page read from
+    the disk go to the threads. Either way the page is the same."""
+    from inovasi_kg.web import pages
+
+    copying, plain = apps
+    old, _ = generations
+    assert _copied(copying, old)
+    hops: list[str] = []
+    real = pages.blocking
+
+    async def counted(request: object, func: object, *args: object, **kwargs: object) -> object:
+        hops.append(getattr(func, "__name__", ""))
+        return await real(request, func, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "blocking", counted)
+
+    def hopped(client: Client, path: str, accept: str = "text/html") -> tuple[bool, bytes]:
+        hops.clear()
+        response = client.get(path, headers={"accept": accept})
+        assert response.status_code == 200, path
+        return "_located_node" in hops, response.content
+
+    inline = {(path, accept): hopped(copying, path, accept) for path in (SIPPUT, "/id/organisasi/33.71.balitbang",
+                                                             "/id/peringkat/iga-2017.kota.5") for accept in FORMATS}
+    assert not any(hop for hop, _ in inline.values())
+    assert all(hopped(plain, path)[0] for path in (SIPPUT, "/id/organisasi/33.71.balitbang"))  # disk: threads
+    assert hopped(copying, "/id/wilayah/33.71")[0] and hopped(copying, "/id/wilayah/33")[0]
+    monkeypatch.setattr(pages, "_SMALL", 3)  # every node is past the limit now
+    for path in (SIPPUT, "/id/organisasi/33.71.balitbang"):
+        for accept in FORMATS:
+            hop, body = hopped(copying, path, accept)
+            assert hop and body == inline[path, accept][1], (path, accept)

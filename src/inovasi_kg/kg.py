@@ -165,6 +165,15 @@ class PageReader:
                 obj: Any = None) -> Iterator[ox.Triple]:
         return self._reader.triples(subject, predicate, obj)  # type: ignore[no-any-return]
 
+    def links(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+              obj: Any = None) -> Iterator[Any]:
+        """As `triples`, without copying each into a Triple where the reader can (the items have the
+        subject, predicate and object of a triple, and print as one)."""
+        quads = getattr(self._reader, "default_quads", None)
+        if quads is None:
+            return self._reader.triples(subject, predicate, obj)  # type: ignore[no-any-return]
+        return quads(subject, predicate, obj)  # type: ignore[no-any-return]
+
     def labels(self, iri: str) -> dict[str, str]:
         """The node's skos:prefLabel values by language tag."""
         if self._labels is not None and (known := self._labels.get(iri)) is not None:
@@ -174,7 +183,7 @@ class PageReader:
             node = ox.NamedNode(iri)
         except ValueError:
             return found
-        for t in self._reader.triples(node, ox.NamedNode(_PREF), None):
+        for t in self.links(node, ox.NamedNode(_PREF), None):
             if isinstance(t.object, ox.Literal) and t.object.language:
                 found[t.object.language] = t.object.value
         if self._labels is not None:
@@ -220,6 +229,16 @@ class KnowledgeGraph:
         if pinned is None:
             return PageReader(self, self.backend, None, False)
         generation, reader = pinned()
+        return PageReader(self, reader, self._labels.of(generation), True)
+
+    def memory_page_reader(self) -> PageReader | None:
+        """A page reader whose reads are all in this process's memory (the embedded store's complete
+        in-memory copy of the current generation), or None; asking never opens or waits for the store."""
+        ready = getattr(self.backend, "ready_copy", None)
+        found = ready() if ready is not None else None
+        if found is None:
+            return None
+        generation, reader = found
         return PageReader(self, reader, self._labels.of(generation), True)
 
     def close(self) -> None:

@@ -122,6 +122,18 @@ class EmbeddedBackend(StoreReader):
         copy = self._copy
         return generation, _Pinned(copy[1] if copy is not None and copy[0] == generation else disk, self.path)
 
+    def ready_copy(self) -> tuple[str | None, StoreReader] | None:
+        """As `pinned`, when the current generation's in-memory copy is complete; else None. Never opens,
+        checks or waits for the store (a stat of the marker): the web server asks this on its event loop."""
+        copy = self._copy
+        if copy is None:
+            return None
+        try:
+            generation = store_info(self.path).generation
+        except StoreError:
+            return None
+        return (generation, _Pinned(copy[1], self.path)) if copy[0] == generation else None
+
     def busy(self) -> int:
         """Query workers running a query now (0 before the first query)."""
         pool = self._pool
@@ -281,5 +293,12 @@ class _Pinned(StoreReader):
                 obj: Term | None = None) -> Iterator[ox.Triple]:
         try:
             yield from super().triples(subject, predicate, obj)
+        except (OSError, RuntimeError) as err:
+            raise store_error(self.path, err) from None
+
+    def default_quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                      obj: Term | None = None) -> Iterator[ox.Quad]:
+        try:
+            yield from super().default_quads(subject, predicate, obj)
         except (OSError, RuntimeError) as err:
             raise store_error(self.path, err) from None

@@ -46,6 +46,12 @@ class StoreReader:
         for q in self.store.quads_for_pattern(subject, predicate, obj, DEFAULT_GRAPH):
             yield ox.Triple(q.subject, q.predicate, q.object)
 
+    def default_quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                      obj: Term | None = None) -> Iterator[ox.Quad]:
+        """As `triples`, as the store's quads of the default graph, not copied into triples (for reads that
+        only look at the terms: an entity page makes hundreds)."""
+        return self.store.quads_for_pattern(subject, predicate, obj, DEFAULT_GRAPH)
+
     def count(self) -> int:
         result = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the default graph, counted in the engine
         return int(next(iter(result))[0].value)  # type: ignore[index,arg-type]

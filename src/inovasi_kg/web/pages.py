@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import math
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,7 +107,7 @@ def _exists(r: PageReader, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return next(r.triples(node, None, None), None) is not None
+    return next(r.links(node, None, None), None) is not None
 
 
 def _rdf_response(triples: list[ox.Triple], name: str, headers: dict[str, str] | None = None) -> Response:
@@ -135,8 +137,9 @@ class _Document:
     suffix: str | None
 
 
-def _locate(request: Request, kg: KnowledgeGraph, iri: str, path: str) -> _Document | None:
-    r = kg.page_reader()
+def _locate(request: Request, kg: KnowledgeGraph, iri: str, path: str, r: PageReader | None = None
+            ) -> _Document | None:
+    r = r or kg.page_reader()
     if _exists(r, iri):
         return _Document(iri, path, None)
     for ext in (*_SUFFIXES, "html"):
@@ -153,13 +156,57 @@ async def resource(request: Request) -> Response:
     kg = _kg(request, lang)
     path = request.url.path
     iri = settings.base_iri + path[len(settings.base_path):]
-    doc, _ = await blocking(request, _locate, request, kg, iri, path)
-    if doc is None:
+    quick = kg.memory_page_reader()
+    if quick is not None and _small(quick, iri):  # on the event loop: a hop to a thread costs more
+        started = time.perf_counter()
+        response = _located_node(request, kg, iri, path, lang, quick)
+        ms = (time.perf_counter() - started) * 1000
+    else:
+        response, ms = await blocking(request, _located_node, request, kg, iri, path, lang)
+    if response is None:
         return await not_found(request)
-    return await _serve_node(request, kg, doc, lang)
+    return timing(response, ms)
+
+
+# A node with at most this many triples out and in, read from memory, has its page made on the event loop
+# (a few ms). A hop to a query thread and back costs more than such a page: the loop and the thread
+# then contend for the interpreter lock (uncached, 16 clients: about 250 pages/s by threads, 500 inline).
+_SMALL = 200
+# Pages that run aggregate queries beyond the node's own triples (a region's history and index, a
+# province's members) always go to the query threads.
+_AGGREGATED = frozenset(iris.ONTOLOGY_NS + k for k in ("Provinsi", "Kabupaten", "Kota", "PemerintahDaerah"))
+
+
+def _small(r: PageReader, iri: str) -> bool:
+    """Whether the node is in the graph and its page reads only a small neighbourhood (see _SMALL)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    out = list(itertools.islice(r.links(node, None, None), _SMALL + 1))
+    if not out or len(out) > _SMALL:
+        return False
+    if any(t.predicate.value == _TYPE and t.object.value in _AGGREGATED for t in out):
+        return False
+    return sum(1 for _ in itertools.islice(r.links(None, None, node), _SMALL + 1)) <= _SMALL
+
+
+def _located_node(request: Request, kg: KnowledgeGraph, iri: str, path: str, lang: str,
+                  r: PageReader | None = None) -> Response | None:
+    """The node's response, or None when the store has no such node: the whole page in one go (finding
+    the node, reading it and rendering it), so that a query thread is a single hop."""
+    doc = _locate(request, kg, iri, path, r)
+    return None if doc is None else _node(request, kg, doc, lang, r)
 
 
 async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang: str) -> Response:
+    response, ms = await blocking(request, _node, request, kg, doc, lang)
+    return timing(response, ms)
+
+
+def _node(request: Request, kg: KnowledgeGraph, doc: _Document, lang: str, r: PageReader | None = None) -> Response:
+    """A node's page or its description in an RDF format (negotiated, or named by its suffix)."""
+    r = r or kg.page_reader()
     if doc.suffix in _SUFFIXES:
         name = _SUFFIXES[doc.suffix]
     elif doc.suffix == "html":
@@ -168,25 +215,25 @@ async def _serve_node(request: Request, kg: KnowledgeGraph, doc: _Document, lang
         name = negotiate(request, (RDF,), "html", extra={"text/html": "html", "application/xhtml+xml": "html"})
     headers = {"Vary": "Accept", "Link": _link_header(doc.path)}
     if name != "html":
-        triples, ms = await blocking(request, lambda: sorted(kg.page_reader().triples(ox.NamedNode(doc.iri), None, None),
-                                                             key=str))
+        triples = sorted(r.triples(ox.NamedNode(doc.iri), None, None), key=str)
         ext = next(e for e, n in _SUFFIXES.items() if n == name)
         headers["Content-Location"] = f"{doc.path}.{ext}"
-        return timing(_rdf_response(triples, name, headers), ms)
-    view, ms = await blocking(request, _describe, request, kg, doc.iri, lang)
+        return _rdf_response(triples, name, headers)
+    view = _describe(request, kg, doc.iri, lang, r)
     response = render(request, "resource.html", lang, d=view, alternates=_alternates(doc.path))
     response.headers.update(headers)
     response.headers["Content-Location"] = doc.path
-    return timing(response, ms)
+    return response
 
 
-def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict[str, Any]:
-    r = kg.page_reader()  # every read of the page from one generation, labels remembered per generation
+def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str, r: PageReader | None = None
+              ) -> dict[str, Any]:
+    r = r or kg.page_reader()  # every read of the page from one generation, labels remembered per generation
     node = ox.NamedNode(iri)
     labels: list[dict[str, Any]] = []
     types: list[dict[str, Any]] = []
     props: list[tuple[str, Any]] = []
-    for t in sorted(r.triples(node, None, None), key=str):
+    for t in sorted(r.links(node, None, None), key=str):
         p, o = t.predicate.value, t.object
         if p in (_PREF, _ALT) and isinstance(o, ox.Literal):
             labels.append({"text": o.value, "lang": o.language or "", "alt": p == _ALT})
@@ -200,7 +247,7 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
     supers = kg.superproperties()
     outbound = [_cell(request, r, p, o, lang, also) for p, o, also in _fold(props, supers) if p != _QUOTE]
     inbound = [_cell(request, r, p, s, lang, also) for p, s, also in
-               _fold([(t.predicate.value, t.subject) for t in sorted(r.triples(None, None, node), key=str)], supers)]
+               _fold([(t.predicate.value, t.subject) for t in sorted(r.links(None, None, node), key=str)], supers)]
     quotes, seen = [], set()
     try:
         for row in r.query("provenans", simpul=iri).values():
@@ -209,7 +256,7 @@ def _describe(request: Request, kg: KnowledgeGraph, iri: str, lang: str) -> dict
                 quotes.append({"text": row["teks"], "source": row["sumber"], "url": row["url"]})
     except QueryError:
         pass
-    type_iris = {t.object.value for t in r.triples(node, ox.NamedNode(_TYPE), None)}
+    type_iris = {t.object.value for t in r.links(node, ox.NamedNode(_TYPE), None)}
     awards, index, awards_svg = _region_history(r, iri, type_iris, lang)
     members = _province_members(request, r, iri, type_iris, lang)
     summary = _region_summary(kg, r, node, type_iris, awards, index, members, lang)
