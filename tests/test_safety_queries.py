@@ -321,3 +321,96 @@ def test_an_ad_hoc_query_is_parsed_once(settings: Settings, monkeypatch: pytest.
     assert policy.looks_light(text) and policy.reads_store(text)
     assert not policy.looks_light(text.replace("?s a <", "?s ?p ?o . ?x a <"))  # a cross product: parsed, not light
     assert len(parsed) == 2
+
+
+def _light_by_algebra(text: str) -> bool:
+    """`looks_light` as rdflib's algebra reads it (the reference the policy's reading of the parse tree
+    must agree with): every basic graph pattern connected, no repeating path, no pattern of three free terms."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import BNode, Variable
+
+    from inovasi_kg.sparql import policy
+
+    def repeats(path: object) -> bool:
+        if isinstance(path, MulPath):
+            return path.mod in ("*", "+") or repeats(path.path)
+        if isinstance(path, (SequencePath, AlternativePath)):
+            return any(repeats(p) for p in path.args)
+        return isinstance(path, InvPath) and repeats(path.arg)
+
+    def free(term: object) -> bool:
+        return isinstance(term, (Variable, BNode))
+
+    from inovasi_kg.sparql.text import prologue
+
+    for node in policy._walk(translateQuery(parseQuery(prologue() + text)).algebra):
+        if node.name != "BGP":
+            continue
+        groups: list[set[object]] = []
+        for s, p, o in node.get("triples") or []:
+            if (isinstance(p, Path) and repeats(p)) or (free(s) and free(p) and free(o)):
+                return False
+            names = {t for t in (s, p, o) if free(t)}
+            groups = [g for g in groups if not g & names] + [names.union(*[g for g in groups if g & names])]
+        if len([g for g in groups if g]) > 1:
+            return False
+    return True
+
+
+_TERM = st.sampled_from(["?a", "?b", "?c", "?d", "[]", ":x", "\"t\"", "3"])
+_PREDICATE = st.sampled_from(["?p", "?q", ":p", "a", ":p/:q", ":p*", "(:p|:q)+", "^:p", ":p?", "!:p", "(:p/:q*)"])
+_TRIPLE = st.builds(lambda s, p, o: f"{s} {p} {o}", st.sampled_from(["?a", "?b", "?c", "[]", ":x"]), _PREDICATE, _TERM)
+
+
+def _group(depth: int) -> st.SearchStrategy[str]:
+    parts = [st.lists(_TRIPLE, min_size=1, max_size=3).map(" . ".join),
+             st.sampled_from(["FILTER(?a != ?b)", "BIND(1 AS ?z)", "VALUES ?a { :x }", "?a :p [ :q ?b ]",
+                              "?a :p (1 ?b)"])]
+    if depth > 0:
+        inner = _group(depth - 1)
+        parts += [inner.map(lambda g: f"OPTIONAL {g}"), st.tuples(inner, inner).map(lambda t: f"{t[0]} UNION {t[1]}"),
+                  inner.map(lambda g: f"MINUS {g}"), inner.map(lambda g: f"GRAPH ?g {g}"),
+                  inner.map(lambda g: f"{{ SELECT * WHERE {g} }}")]
+    return st.lists(st.one_of(parts), min_size=0, max_size=4).map(lambda ps: "{ " + " . ".join(ps) + " }")
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(form=st.sampled_from(["SELECT * WHERE {g}", "ASK {g}", "CONSTRUCT {{ ?a :p ?b }} WHERE {g}",
+                             "DESCRIBE ?a WHERE {g}"]), group=_group(2))
+def test_looks_light_reads_the_parse_tree_as_the_algebra_would(form: str, group: str) -> None:
+    """Property: the policy's lightness, read off the parse tree, equals the one read off rdflib's algebra
+    (the policy used to translate every ad-hoc query for it: as long as the parse itself). The patterns of
+    FILTER (NOT) EXISTS are left out here: the tree reading counts them, the algebra reading did not
+    (test_looks_light_counts_the_patterns_of_exists)."""
+    from inovasi_kg.sparql import policy
+
+    text = "PREFIX : <http://example.org/>\n" + form.format(g=group)
+    with policy._PARSER:
+        tree = policy._parse_unlocked(text)
+    assert policy._light(tree) == _light_by_algebra(text), text
+
+
+def test_looks_light_counts_the_patterns_of_exists() -> None:
+    """A pattern of three free terms or a cross product inside FILTER (NOT) EXISTS is evaluated for every
+    solution: not light. Bound by what it names, it is."""
+    from inovasi_kg.sparql import policy
+
+    light = "ASK {{ ?s a <urn:x:C> FILTER {0}EXISTS {{ {1} }} }}"
+    assert policy.looks_light(light.format("", "?s <urn:x:p> ?o"))
+    assert policy.looks_light(light.format("NOT ", "?s <urn:x:p> ?o . ?o <urn:x:q> ?z"))
+    assert not policy.looks_light(light.format("NOT ", "?a ?p ?b"))
+    assert not policy.looks_light(light.format("", "?s <urn:x:p> ?o . ?x <urn:x:q> ?z"))
+    assert not policy.looks_light(light.format("", "?s <urn:x:p>+ ?o"))
+
+
+def test_looks_light_agrees_with_the_algebra_on_every_named_query() -> None:
+    from inovasi_kg.sparql import policy
+    from inovasi_kg.sparql.named import catalogue
+
+    for name, query in sorted(catalogue().items()):
+        text = policy._expand_escapes(query.text)
+        with policy._PARSER:
+            tree = policy._parse_unlocked(text)
+        assert policy._light(tree) == _light_by_algebra(text), name

@@ -111,8 +111,7 @@ class _Facts:
 
 @functools.lru_cache(maxsize=1024)
 def _facts(text: str) -> _Facts:
-    """The facts of `text` (cached by text). The text is parsed once: the checks read the tree, then it is
-    translated to its algebra for `looks_light` (translating changes the tree, so it is the last use)."""
+    """The facts of `text` (cached by text), all read off its one parse tree."""
     with _PARSER:
         tree = _parse_unlocked(text)
         services, datasets, reads = [], [], False
@@ -125,7 +124,7 @@ def _facts(text: str) -> _Facts:
                 datasets.append(("FROM NAMED" if named else "FROM", str(node.get("default") or node.get("named"))))
         try:
             light = _light(tree)
-        except Exception:  # bad or unusual text is not light; running it says what is wrong
+        except Exception:  # unusual text is not light; running it says what is wrong
             light = False
     return _Facts(tuple(services), tuple(datasets), reads, light)
 
@@ -179,31 +178,22 @@ def looks_light(text: str) -> bool:
 
 
 def _light(tree: Any) -> bool:
-    """`looks_light` on a parse tree, which it translates (and so changes)."""
-    from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
-    from rdflib.plugins.sparql.algebra import translateQuery
+    """`looks_light` on a parse tree, read as the algebra would be: a group's triple blocks that only
+    filters separate form one basic graph pattern (SPARQL 1.1 section 18.2.2), and every basic graph
+    pattern must be connected, with no repeating path and no pattern of three free terms. Read off the
+    tree itself: translating it to rdflib's algebra took as long as the parse."""
     from rdflib.term import BNode, Variable
-
-    algebra = translateQuery(tree)
 
     def free(term: Any) -> bool:
         return isinstance(term, (Variable, BNode))
 
     def repeats(path: Any) -> bool:
-        if isinstance(path, MulPath):
-            return path.mod in ("*", "+") or repeats(path.path)
-        if isinstance(path, (SequencePath, AlternativePath)):
-            return any(repeats(p) for p in path.args)
-        if isinstance(path, InvPath):
-            return repeats(path.arg)
-        return False
+        return any(node.name == "PathElt" and node.get("mod") in ("*", "+") for node in _walk(path))
 
-    for node in _walk(algebra.algebra):
-        if node.name != "BGP":
-            continue
+    def connected(triples: list[Any]) -> bool:
         groups: list[set[Any]] = []
-        for s, p, o in node.get("triples") or []:
-            if isinstance(p, Path) and repeats(p):
+        for s, p, o in triples:
+            if not free(p) and repeats(p):
                 return False
             if free(s) and free(p) and free(o):
                 return False
@@ -211,8 +201,24 @@ def _light(tree: Any) -> bool:
             joined = [g for g in groups if g & names]
             merged = names.union(*joined)
             groups = [g for g in groups if not g & names] + [merged]
-        if len([g for g in groups if g]) > 1:
-            return False
+        return len([g for g in groups if g]) <= 1
+
+    for node in _walk(tree):
+        parts = node.get("part")
+        if not isinstance(parts, (list, tuple)) and type(parts).__name__ != "ParseResults":
+            continue
+        block: list[Any] = []
+        for part in [*parts, None]:  # None ends the last block
+            if part is not None and getattr(part, "name", None) == "Filter":
+                continue  # filters apply to the whole group: the blocks on either side are one pattern
+            if part is not None and getattr(part, "name", None) == "TriplesBlock":
+                for terms in part.get("triples") or []:
+                    flat = list(terms)
+                    block += [tuple(flat[i:i + 3]) for i in range(0, len(flat) - 2, 3)]
+                continue
+            if block and not connected(block):
+                return False
+            block = []
     return True
 
 

@@ -75,6 +75,7 @@ class EmbeddedBackend(StoreReader):
         self.copy_mb = copy_mb
         self._copy: tuple[str | None, ox.Store] | None = None  # (generation, in-memory copy), once complete
         self._copying: str | None = None  # the generation being copied now
+        self._graphs: tuple[str | None, frozenset[str]] | None = None  # (generation, its named graphs)
 
     @property
     def store(self) -> ox.Store:  # type: ignore[override]
@@ -121,6 +122,16 @@ class EmbeddedBackend(StoreReader):
         generation, disk = self._current()
         copy = self._copy
         return generation, _Pinned(copy[1] if copy is not None and copy[0] == generation else disk, self.path)
+
+    def graphs(self) -> frozenset[str]:
+        """IRIs of the named graphs, read once per generation (the policy asks with every ad-hoc query)."""
+        generation, store = self._current()
+        known = self._graphs
+        if known is not None and generation is not None and known[0] == generation:
+            return known[1]
+        found = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        self._graphs = (generation, found)
+        return found
 
     def ready_copy(self) -> tuple[str | None, StoreReader] | None:
         """As `pinned`, when the current generation's in-memory copy is complete; else None. Never opens,
