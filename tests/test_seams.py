@@ -115,12 +115,12 @@ def test_the_store_setting_chooses_the_backend(tmp_path: Path) -> None:
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.booleans()), min_size=1, max_size=40),
-       st.integers(1, 400))
+       st.integers(1, 12))
 def test_a_new_generation_on_disk_holds_what_was_built_in_memory(edges: list[tuple[int, int, bool]],
-                                                                 slice_bytes: int) -> None:
-    """The embedded backend builds in memory and writes the generation to disk in slices of N-Quads:
-    whatever the slice size, the stored graph is the built one, blank nodes included (a bulk load names
-    its own blank nodes, so a node shared by two slices would otherwise split in two)."""
+                                                                 chunk: int) -> None:
+    """The embedded backend builds in memory and writes the generation to disk in chunks of N-Quads as it
+    is filled: whatever the chunk size, the stored graph is the built one, blank nodes included (a bulk
+    load names its own blank nodes, so a node shared by two chunks would otherwise split in two)."""
     import tempfile
     from unittest import mock
 
@@ -135,7 +135,7 @@ def test_a_new_generation_on_disk_holds_what_was_built_in_memory(edges: list[tup
 
     built = [ox.Quad(node(a, blank), p, node(b, not blank and a % 2 == 0), ox.DefaultGraph())
              for a, b, blank in edges]
-    with tempfile.TemporaryDirectory() as folder, mock.patch("inovasi_kg.store.embedded._SLICE", slice_bytes):
+    with tempfile.TemporaryDirectory() as folder, mock.patch("inovasi_kg.store.embedded._CHUNK", chunk):
         backend = EmbeddedBackend(Path(folder) / "store")
         with backend.replacing() as new:
             new.add(built[: len(built) // 2])
