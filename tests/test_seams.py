@@ -115,12 +115,13 @@ def test_the_store_setting_chooses_the_backend(tmp_path: Path) -> None:
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.booleans()), min_size=1, max_size=40),
-       st.integers(1, 12))
+       st.integers(1, 12), st.integers(0, 50))
 def test_a_new_generation_on_disk_holds_what_was_built_in_memory(edges: list[tuple[int, int, bool]],
-                                                                 chunk: int) -> None:
-    """The embedded backend builds in memory and writes the generation to disk in chunks of N-Quads as it
-    is filled: whatever the chunk size, the stored graph is the built one, blank nodes included (a bulk
-    load names its own blank nodes, so a node shared by two chunks would otherwise split in two)."""
+                                                                 chunk: int, limit: int) -> None:
+    """The embedded backend writes the generation to disk in chunks of N-Quads as it is filled, and keeps
+    it in memory for the checks up to a limit: whatever the chunk size and the limit, the build reads
+    exactly what it added, and the stored graph is the built one, blank nodes included (a bulk load of
+    text names its own blank nodes, so a node shared by two chunks would otherwise split in two)."""
     import tempfile
     from unittest import mock
 
@@ -135,12 +136,14 @@ def test_a_new_generation_on_disk_holds_what_was_built_in_memory(edges: list[tup
 
     built = [ox.Quad(node(a, blank), p, node(b, not blank and a % 2 == 0), ox.DefaultGraph())
              for a, b, blank in edges]
-    with tempfile.TemporaryDirectory() as folder, mock.patch("inovasi_kg.store.embedded._CHUNK", chunk):
-        backend = EmbeddedBackend(Path(folder) / "store")
+    with tempfile.TemporaryDirectory() as folder, mock.patch("inovasi_kg.store.embedded._CHUNK", chunk), \
+            mock.patch("inovasi_kg.store.embedded._QUAD_BYTES", 1024 * 1024):  # the limit in quads
+        backend = EmbeddedBackend(Path(folder) / "store", build_memory_mb=limit)
         with backend.replacing() as new:
             new.add(built[: len(built) // 2])
             new.loaded()
             new.add(built[len(built) // 2:])
+            read = len(list(new.triples()))
             new.commit("test")
         stored = [ox.Triple(q.subject, q.predicate, q.object) for q in backend.store.quads_for_pattern(
             None, None, None, ox.DefaultGraph())]
@@ -150,4 +153,4 @@ def test_a_new_generation_on_disk_holds_what_was_built_in_memory(edges: list[tup
     def graph(triples: object) -> Graph:
         return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
-    assert len(stored) == len(expected) and isomorphic(graph(stored), graph(expected))
+    assert read == len(stored) == len(expected) and isomorphic(graph(stored), graph(expected))

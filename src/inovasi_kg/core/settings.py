@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_header_bytes", 16384, "Largest total size of a request's headers; more gets 431."),
     Setting("page_copy_mb", 256, "A store of at most this many MB on disk is also read from a copy in memory by the "
             "web server's pages (0: always from disk); the copy is made once per generation."),
+    Setting("build_memory_mb", 1024, "A build checks and counts its new generation in memory while it takes at "
+            "most about this many MB there, else on disk (0: always on disk)."),
     Setting("cache_bytes", 67108864, "Bytes of responses the web server keeps per store generation (0: no cache)."),
     Setting("base_path", "/", "Path on the server where {base} IRIs resolve ({base}id/x is served at {base_path}id/x)."),
 )
@@ -128,6 +130,7 @@ class Settings:
     max_header_bytes: int = _DEFAULTS["max_header_bytes"]
     cache_bytes: int = _DEFAULTS["cache_bytes"]
     page_copy_mb: int = _DEFAULTS["page_copy_mb"]
+    build_memory_mb: int = _DEFAULTS["build_memory_mb"]
     base_path: str = _DEFAULTS["base_path"]
 
     @classmethod
@@ -168,6 +171,9 @@ class Settings:
             raise UsageError(f"cache_bytes must be 0 (no cache) or a positive whole number, got {self.cache_bytes!r}")
         if isinstance(self.page_copy_mb, bool) or not isinstance(self.page_copy_mb, int) or self.page_copy_mb < 0:
             raise UsageError(f"page_copy_mb must be 0 (no copy) or a positive whole number, got {self.page_copy_mb!r}")
+        if isinstance(self.build_memory_mb, bool) or not isinstance(self.build_memory_mb, int) or self.build_memory_mb < 0:
+            raise UsageError("build_memory_mb must be 0 (always on disk) or a positive whole number, "
+                             f"got {self.build_memory_mb!r}")
         if isinstance(self.client_share, bool) or not isinstance(self.client_share, (int, float)) \
                 or not 0 < self.client_share <= 1:
             raise UsageError(f"client_share must be a fraction above 0 and at most 1, got {self.client_share!r}")

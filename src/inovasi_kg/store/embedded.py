@@ -23,7 +23,7 @@ import itertools
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,8 @@ DEFAULT_TIMEOUT = 30.0
 # national set, the whole at once doubled the build's peak memory and 500,000 took 1.65x a raw load's
 # peak; each load also costs a fixed part, so 100,000 took 2 s longer than 300,000 (1.27x the peak).
 _CHUNK = 300_000
+# About what a quad takes in an in-memory store (a year of the national set: 1.49M quads in ~580 MB).
+_QUAD_BYTES = 400
 
 
 class EmbeddedBackend(StoreReader):
@@ -66,8 +68,9 @@ class EmbeddedBackend(StoreReader):
     quick_fingerprint = True  # a stat of the marker, its parse kept (store.layout)
 
     def __init__(self, path: Path, *, memory_mb: int = 2048, workers: int = 1, light: int = 0,
-                 one_shot: bool = False, copy_mb: int = 0) -> None:
+                 one_shot: bool = False, copy_mb: int = 0, build_memory_mb: int = 1024) -> None:
         self.path = Path(path)
+        self.build_memory_mb = build_memory_mb
         self.light = light
         self.one_shot = one_shot
         self.location = str(path)
@@ -221,7 +224,7 @@ class EmbeddedBackend(StoreReader):
     @contextmanager
     def replacing(self) -> Iterator[StoreStaging]:
         with writing_store(self.path) as writer:
-            staging = _Spilling(writer)
+            staging = _Spilling(writer, self.build_memory_mb * 1024 * 1024 // _QUAD_BYTES)
             try:
                 yield staging
             finally:
@@ -237,65 +240,77 @@ class EmbeddedBackend(StoreReader):
 
 
 class _Spilling(StoreStaging):
-    """A new generation filled in memory, where the build checks and counts it, and written to disk as it
-    is filled.
+    """A new generation written to disk as it is filled, and checked and counted in memory while it is
+    small enough.
 
-    Queries in memory are several times faster than on disk (the shape checks of the national set take a
-    fifth of the time). The quads go to the memory store in chunks; each chunk, as N-Quads, goes to the
-    disk's bulk loader on a thread of its own, which the engine runs outside the interpreter lock, so the
-    disk is written while the next rows are made. One chunk at a time keeps the loader's buffers small
-    (the whole set in one load doubles the build's peak memory). Each bulk load names its own blank
-    nodes, so from the first chunk with a blank node on, the generation is written again whole, in one
-    load, at `loaded` (a quad loaded twice is stored once). What is added after `loaded` (the catalog)
-    follows at commit."""
+    Queries in memory are several times faster than on disk (the shape checks of a year of the national
+    set take a fifth of the time). The quads come in chunks: each goes to the memory store, and, as
+    N-Quads, to the disk's bulk loader on a thread of its own, which the engine runs outside the
+    interpreter lock, so the disk is written while the next rows are made. One chunk at a time keeps the
+    loader's buffers small (the whole set in one load doubles the build's peak memory). Past `limit`
+    quads in memory (build_memory_mb) the memory store is dropped, and the build reads the disk once
+    every chunk is on it. Each bulk load of text names its own blank nodes, so from the first chunk with
+    a blank node on, chunks go to the disk as terms (which keep theirs). What is added after `loaded`
+    (the catalog) follows at commit."""
 
-    def __init__(self, writer: GenerationWriter) -> None:
+    def __init__(self, writer: GenerationWriter, limit: int) -> None:
         super().__init__(ox.Store(), None)
         assert writer.store is not None
-        self._writer, self._disk = writer, writer.store
-        self._slices: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._writer, self._disk, self._limit = writer, writer.store, limit
+        self._chunks: queue.Queue[bytes | list[ox.Quad] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
-        self._whole = False  # a blank node was met: write the memory store in one load at the end
+        self._blank = False  # a blank node was met: chunks go as terms from then on
+        self._in_memory = limit > 0
+        self._held = 0  # quads in the memory store
         self._loaded = False
         self._later: list[ox.Quad] = []
         self._thread = threading.Thread(target=self._write, name="store-write", daemon=True)
         self._thread.start()
+        if not self._in_memory:
+            self.store = self._disk
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         if self._loaded:
-            self.written()  # a whole copy reads the memory store: it is not changed under it
+            self.written()
             later = list(quads)
-            self.store.bulk_extend(later)
-            self._later += later
+            if self._in_memory:
+                self.store.bulk_extend(later)
+                self._later += later
+            else:
+                self._disk.bulk_extend(later)
             return
         stream = iter(quads)
         while chunk := list(itertools.islice(stream, _CHUNK)):
-            self.store.bulk_extend(chunk)
-            if self._whole:
-                continue
-            data = ox.serialize(chunk, format=ox.RdfFormat.N_QUADS) or b""
-            if b"_:" in data:  # maybe a blank node (or the text in a literal): the rest goes in one load
-                self._whole = True
-            else:
-                self._slices.put(data)
+            if self._in_memory:
+                self.store.bulk_extend(chunk)
+                self._held += len(chunk)
+                if self._held > self._limit:  # too big to keep: from now on the disk alone
+                    self._in_memory = False
+                    self.store = self._disk
+            data = None if self._blank else ox.serialize(chunk, format=ox.RdfFormat.N_QUADS) or b""
+            if data is not None and b"_:" in data:  # maybe a blank node (or the text in a literal)
+                self._blank, data = True, None
+            self._chunks.put(chunk if data is None else data)
 
     def _write(self) -> None:
-        def attempt(load: Callable[[], None]) -> None:
+        while (item := self._chunks.get()) is not None:
             if self._error is None:  # after an error, only drain: the build fails at commit
                 try:
-                    load()
+                    if isinstance(item, bytes):
+                        self._disk.bulk_load(item, format=ox.RdfFormat.N_QUADS)
+                    else:
+                        self._disk.bulk_extend(item)
                 except BaseException as err:  # raised again by commit, in the building thread
                     self._error = err
-
-        while (data := self._slices.get()) is not None:
-            attempt(lambda: self._disk.bulk_load(data, format=ox.RdfFormat.N_QUADS))
-        if self._whole:
-            attempt(lambda: self._disk.bulk_extend(self.store))
 
     def loaded(self) -> None:
         if not self._loaded:
             self._loaded = True
-            self._slices.put(None)
+            self._chunks.put(None)
+            if not self._in_memory:
+                self.written()  # the build reads the disk: every chunk is on it first
+                if self._error is not None:
+                    raise self._error
 
     def written(self) -> None:
         """Wait until everything added before `loaded` is on disk."""

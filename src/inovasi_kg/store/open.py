@@ -32,7 +32,7 @@ def open_backend(settings: Settings, *, workers: int = 1, light: int = 0, page_c
     from inovasi_kg.store.embedded import EmbeddedBackend
 
     return EmbeddedBackend(Path(location), memory_mb=settings.query_memory_mb, workers=workers, light=light,
-                           copy_mb=settings.page_copy_mb if page_copy else 0)
+                           copy_mb=settings.page_copy_mb if page_copy else 0, build_memory_mb=settings.build_memory_mb)
 
 
 def open_one_shot(settings: Settings) -> Backend:
