@@ -305,16 +305,21 @@ class _Spilling(StoreStaging):
 
     def loaded(self) -> None:
         if not self._loaded:
-            self._loaded = True
-            self._chunks.put(None)
+            self._end()
             if not self._in_memory:
                 self.written()  # the build reads the disk: every chunk is on it first
                 if self._error is not None:
                     raise self._error
 
+    def _end(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self._chunks.put(None)
+
     def written(self) -> None:
-        """Wait until everything added before `loaded` is on disk."""
-        self.loaded()
+        """Wait until everything added before `loaded` is on disk (raises nothing: commit reports an error,
+        and a build that fails for another reason keeps its own error)."""
+        self._end()
         self._thread.join()
 
     def commit(self, fingerprint: str) -> None:
