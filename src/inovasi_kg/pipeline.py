@@ -4,6 +4,7 @@ validate, describe the dataset, and commit a new generation of the store (or kee
     inputs = load_inputs(settings)          # ontology + checked tables (DataError, OntologyError)
     with backend.replacing() as new:         # a new, empty generation
         new.add(graph_quads(inputs, base))   # instances + ontology, materialized, + search labels
+        new.loaded()                         # the bulk is in (and on disk, or kept in memory to check)
         report = check(new, ...)             # SHACL + quality findings (ValidationFailed)
         new.add(catalog_quads(new, base))    # DCAT/VoID, counted from what was built
         new.commit(fingerprint)              # atomically replaces the old contents

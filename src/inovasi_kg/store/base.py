@@ -78,8 +78,8 @@ class Staging(Reader, Protocol):
         ...
 
     def loaded(self) -> None:
-        """The bulk of the generation is in (the catalog may still be added): a backend may start writing it
-        out while it is checked."""
+        """The bulk of the generation is in (the catalog may still be added), and the build's reads to check
+        and count it follow: a backend that writes as it is filled finishes what it must before them."""
         ...
 
     def commit(self, fingerprint: str) -> None:
