@@ -205,7 +205,7 @@ def _light(tree: Any) -> bool:
 
     for node in _walk(tree):
         parts = node.get("part")
-        if not isinstance(parts, (list, tuple)) and type(parts).__name__ != "ParseResults":
+        if not isinstance(parts, list):  # a group's parts (the grammar's ParamList makes a list)
             continue
         block: list[Any] = []
         for part in [*parts, None]:  # None ends the last block
