@@ -337,15 +337,8 @@ class _Pinned(StoreReader):
     def __init__(self, store: ox.Store, path: Path) -> None:
         self.store, self.path = store, path
 
-    def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
-                obj: Term | None = None) -> Iterator[ox.Triple]:
-        try:
-            yield from super().triples(subject, predicate, obj)
-        except (OSError, RuntimeError) as err:
-            raise store_error(self.path, err) from None
-
     def default_quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
-                      obj: Term | None = None) -> Iterator[ox.Quad]:
+                      obj: Term | None = None) -> Iterator[ox.Quad]:  # `triples` reads through this too
         try:
             yield from super().default_quads(subject, predicate, obj)
         except (OSError, RuntimeError) as err:

@@ -43,7 +43,7 @@ class StoreReader:
 
     def triples(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
                 obj: Term | None = None) -> Iterator[ox.Triple]:
-        for q in self.store.quads_for_pattern(subject, predicate, obj, DEFAULT_GRAPH):
+        for q in self.default_quads(subject, predicate, obj):
             yield ox.Triple(q.subject, q.predicate, q.object)
 
     def default_quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
